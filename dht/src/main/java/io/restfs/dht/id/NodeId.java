@@ -1,0 +1,128 @@
+package io.restfs.dht.id;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.random.RandomGenerator;
+
+/**
+ * A 160-bit Kademlia identifier: a node id or a key. Immutable; ordered by unsigned big-endian value.
+ */
+public final class NodeId implements Comparable<NodeId> {
+    /** BEP 5: node ids and info-hashes are 20 bytes (SHA-1 sized). */
+    public static final int LENGTH = 20;
+    public static final int BITS = LENGTH * 8;
+
+    private final byte[] bytes;
+
+    private NodeId(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    /** Wraps a copy of exactly {@link #LENGTH} bytes. */
+    public static NodeId of(byte[] bytes) {
+        if (bytes.length != LENGTH) {
+            throw new IllegalArgumentException("node id must be " + LENGTH + " bytes, got " + bytes.length);
+        }
+        return new NodeId(bytes.clone());
+    }
+
+    public static NodeId fromHex(String hex) {
+        if (hex.length() != LENGTH * 2) {
+            throw new IllegalArgumentException("node id must be " + (LENGTH * 2) + " hex digits, got " + hex.length());
+        }
+        return new NodeId(HexFormat.of().parseHex(hex));
+    }
+
+    public static NodeId random(RandomGenerator random) {
+        byte[] b = new byte[LENGTH];
+        random.nextBytes(b);
+        return new NodeId(b);
+    }
+
+    /** SHA-1 of the input: the BEP 44 target of an item, and the id derived from a node's public key. */
+    public static NodeId sha1(byte[]... parts) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-1");
+            for (byte[] part : parts) {
+                md.update(part);
+            }
+            return new NodeId(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("every JDK has SHA-1", e);
+        }
+    }
+
+    public byte[] toBytes() {
+        return bytes.clone();
+    }
+
+    public int byteAt(int i) {
+        return bytes[i] & 0xff;
+    }
+
+    /** XOR distance to {@code other}, itself an id-sized value ordered like any id. */
+    public NodeId distance(NodeId other) {
+        byte[] d = new byte[LENGTH];
+        for (int i = 0; i < LENGTH; i++) {
+            d[i] = (byte) (bytes[i] ^ other.bytes[i]);
+        }
+        return new NodeId(d);
+    }
+
+    /**
+     * Compares the XOR distances of {@code a} and {@code b} to this id without allocating: negative when
+     * {@code a} is closer.
+     */
+    public int compareDistance(NodeId a, NodeId b) {
+        for (int i = 0; i < LENGTH; i++) {
+            int da = (bytes[i] ^ a.bytes[i]) & 0xff;
+            int db = (bytes[i] ^ b.bytes[i]) & 0xff;
+            if (da != db) {
+                return da < db ? -1 : 1;
+            }
+        }
+        return 0;
+    }
+
+    /** Length of the common prefix with {@code other} in bits (160 when equal). */
+    public int commonPrefixLength(NodeId other) {
+        for (int i = 0; i < LENGTH; i++) {
+            int x = (bytes[i] ^ other.bytes[i]) & 0xff;
+            if (x != 0) {
+                return i * 8 + Integer.numberOfLeadingZeros(x) - 24;
+            }
+        }
+        return BITS;
+    }
+
+    /** Bit {@code index} counted from the most significant bit (0) to the least (159). */
+    public boolean bit(int index) {
+        return (bytes[index >>> 3] & (0x80 >>> (index & 7))) != 0;
+    }
+
+    public String toHex() {
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    @Override
+    public int compareTo(NodeId o) {
+        return Arrays.compareUnsigned(bytes, o.bytes);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof NodeId other && Arrays.equals(bytes, other.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+        return toHex();
+    }
+}
