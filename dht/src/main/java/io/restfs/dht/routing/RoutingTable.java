@@ -1,0 +1,428 @@
+package io.restfs.dht.routing;
+
+import io.restfs.dht.env.Clock;
+import io.restfs.dht.id.NodeId;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * Kademlia k-buckets around our own id (BEP 5): the bucket holding our own id splits when full, others keep
+ * their least recently seen nodes and park newcomers in a replacement cache until a member goes bad.
+ * Pure logic: no I/O, time from the injected clock, not thread-safe (the node's logic thread owns it).
+ *
+ * <p>Bucket {@code i < last} holds the nodes sharing exactly {@code i} leading bits with our id; the last
+ * bucket holds every node sharing at least {@code last} bits, and is the one that splits.
+ */
+public final class RoutingTable {
+    /** BEP 5: "Each bucket can only hold K nodes, currently eight"; restfs defaults to 20 as Kademlia's paper does. */
+    public static final int DEFAULT_K = 20;
+    /** BEP 5: a node is good if it responded or queried us within the last 15 minutes. */
+    public static final long QUESTIONABLE_AFTER_MILLIS = 15 * 60_000L;
+    /** BEP 5: "Nodes become bad when they fail to respond to multiple queries in a row": two in a row. */
+    public static final int BAD_AFTER_FAILURES = 2;
+    /** BEP 5: buckets not changed in 15 minutes are refreshed with a lookup of a random id in their range. */
+    public static final long REFRESH_AFTER_MILLIS = 15 * 60_000L;
+
+    private final NodeId self;
+    private final int k;
+    private final Clock clock;
+    private final List<Bucket> buckets = new ArrayList<>();
+
+    private static final class Entry {
+        final NodeId id;
+        final InetSocketAddress address;
+        long lastSeen;
+        long lastResponse = Contact.NEVER;
+        int failures;
+        PeerKind kind = PeerKind.UNKNOWN;
+
+        Entry(NodeId id, InetSocketAddress address, long now) {
+            this.id = id;
+            this.address = address;
+            this.lastSeen = now;
+        }
+    }
+
+    private final class Bucket {
+        /** Least recently seen first. */
+        final List<Entry> live = new ArrayList<>();
+        /** Newest last; bounded to k. */
+        final ArrayDeque<Entry> replacements = new ArrayDeque<>();
+        long lastChanged;
+
+        Bucket(long now) {
+            this.lastChanged = now;
+        }
+    }
+
+    public RoutingTable(NodeId self, int k, Clock clock) {
+        if (k < 1) {
+            throw new IllegalArgumentException("bucket size k must be at least 1, got " + k);
+        }
+        this.self = self;
+        this.k = k;
+        this.clock = clock;
+        buckets.add(new Bucket(clock.nowMillis()));
+    }
+
+    public NodeId self() {
+        return self;
+    }
+
+    public int k() {
+        return k;
+    }
+
+    /**
+     * Records that {@code id} at {@code address} sent us something: a response to our query when
+     * {@code responded}, otherwise a query. Adds it, refreshes it, or parks it in the replacement cache.
+     */
+    public Observation observe(NodeId id, InetSocketAddress address, boolean responded) {
+        if (id.equals(self)) {
+            return new Observation.Rejected("own id");
+        }
+        long now = clock.nowMillis();
+        while (true) {
+            int index = bucketIndex(id);
+            Bucket bucket = buckets.get(index);
+            Entry existing = find(bucket.live, id);
+            if (existing != null) {
+                if (!existing.address.equals(address)) {
+                    // An id moving address is how a spoofer would hijack a slot (BEP 42's concern): keep the old.
+                    return new Observation.Rejected("id " + id + " known at " + existing.address + ", not " + address);
+                }
+                touch(existing, responded, now);
+                bucket.live.remove(existing);
+                bucket.live.add(existing);
+                if (responded) {
+                    bucket.lastChanged = now;
+                }
+                return new Observation.Refreshed();
+            }
+            if (bucket.live.size() < k) {
+                Entry e = takeReplacement(bucket, id, address, now);
+                touch(e, responded, now);
+                bucket.live.add(e);
+                bucket.lastChanged = now;
+                return new Observation.Added(Optional.empty());
+            }
+            Entry bad = firstWith(bucket, Liveness.BAD, now);
+            if (bad != null) {
+                bucket.live.remove(bad);
+                Entry e = takeReplacement(bucket, id, address, now);
+                touch(e, responded, now);
+                bucket.live.add(e);
+                bucket.lastChanged = now;
+                return new Observation.Added(Optional.of(bad.id));
+            }
+            if (index == buckets.size() - 1 && buckets.size() < NodeId.BITS) {
+                split();
+                continue;
+            }
+            Entry cached = find(bucket.replacements, id);
+            if (cached == null) {
+                cached = new Entry(id, address, now);
+                if (bucket.replacements.size() >= k) {
+                    bucket.replacements.removeFirst();
+                }
+            } else {
+                bucket.replacements.remove(cached);
+            }
+            touch(cached, responded, now);
+            bucket.replacements.addLast(cached);
+            Entry questionable = firstWith(bucket, Liveness.QUESTIONABLE, now);
+            return new Observation.Cached(Optional.ofNullable(questionable).map(q -> snapshot(q, now)));
+        }
+    }
+
+    /**
+     * Records that a query to {@code id} timed out. After {@link #BAD_AFTER_FAILURES} in a row it is bad, and
+     * is replaced by the newest replacement-cache entry when there is one.
+     */
+    public void failed(NodeId id) {
+        long now = clock.nowMillis();
+        Bucket bucket = buckets.get(bucketIndex(id));
+        Entry cached = find(bucket.replacements, id);
+        if (cached != null) {
+            bucket.replacements.remove(cached);
+        }
+        Entry e = find(bucket.live, id);
+        if (e == null) {
+            return;
+        }
+        e.failures++;
+        if (liveness(e, now) == Liveness.BAD && !bucket.replacements.isEmpty()) {
+            bucket.live.remove(e);
+            Entry promoted = newestReplacement(bucket);
+            bucket.replacements.remove(promoted);
+            bucket.live.add(0, promoted);
+            bucket.lastChanged = now;
+        }
+    }
+
+    /** Drops {@code id} from the table and its replacement caches (e.g. it failed id verification). */
+    public boolean remove(NodeId id) {
+        Bucket bucket = buckets.get(bucketIndex(id));
+        Entry e = find(bucket.live, id);
+        Entry cached = find(bucket.replacements, id);
+        if (cached != null) {
+            bucket.replacements.remove(cached);
+        }
+        if (e == null) {
+            return cached != null;
+        }
+        bucket.live.remove(e);
+        if (!bucket.replacements.isEmpty()) {
+            Entry promoted = newestReplacement(bucket);
+            bucket.replacements.remove(promoted);
+            bucket.live.add(0, promoted);
+        }
+        return true;
+    }
+
+    /** Sets what kind of peer {@code id} is (restfs or routing-only); no effect when it is not in the table. */
+    public void setKind(NodeId id, PeerKind kind) {
+        Bucket bucket = buckets.get(bucketIndex(id));
+        Entry e = find(bucket.live, id);
+        if (e == null) {
+            e = find(bucket.replacements, id);
+        }
+        if (e != null) {
+            e.kind = kind;
+        }
+    }
+
+    public Optional<Contact> get(NodeId id) {
+        Entry e = find(buckets.get(bucketIndex(id)).live, id);
+        return e == null ? Optional.empty() : Optional.of(snapshot(e, clock.nowMillis()));
+    }
+
+    /** Up to {@code n} table members that are not bad, closest to {@code target} first. */
+    public List<Contact> closest(NodeId target, int n) {
+        long now = clock.nowMillis();
+        List<Entry> all = new ArrayList<>();
+        for (Bucket b : buckets) {
+            for (Entry e : b.live) {
+                if (liveness(e, now) != Liveness.BAD) {
+                    all.add(e);
+                }
+            }
+        }
+        all.sort((a, b) -> target.compareDistance(a.id, b.id));
+        List<Contact> out = new ArrayList<>(Math.min(n, all.size()));
+        for (int i = 0; i < all.size() && out.size() < n; i++) {
+            out.add(snapshot(all.get(i), now));
+        }
+        return out;
+    }
+
+    /** Every member, bucket by bucket, least recently seen first within a bucket. */
+    public List<Contact> contacts() {
+        long now = clock.nowMillis();
+        List<Contact> out = new ArrayList<>();
+        for (Bucket b : buckets) {
+            for (Entry e : b.live) {
+                out.add(snapshot(e, now));
+            }
+        }
+        return out;
+    }
+
+    /** Members of bucket {@code index}, least recently seen first, and its replacement cache, newest last. */
+    public List<Contact> bucket(int index) {
+        long now = clock.nowMillis();
+        return buckets.get(index).live.stream().map(e -> snapshot(e, now)).toList();
+    }
+
+    public List<Contact> replacements(int index) {
+        long now = clock.nowMillis();
+        return buckets.get(index).replacements.stream().map(e -> snapshot(e, now)).toList();
+    }
+
+    public int size() {
+        int n = 0;
+        for (Bucket b : buckets) {
+            n += b.live.size();
+        }
+        return n;
+    }
+
+    public int bucketCount() {
+        return buckets.size();
+    }
+
+    /** Index of the bucket that holds (or would hold) {@code id}. */
+    public int bucketIndex(NodeId id) {
+        return Math.min(self.commonPrefixLength(id), buckets.size() - 1);
+    }
+
+    /** Members that are questionable, least recently seen first: the ones worth a ping to keep the table fresh. */
+    public List<Contact> questionable() {
+        long now = clock.nowMillis();
+        List<Contact> out = new ArrayList<>();
+        for (Bucket b : buckets) {
+            for (Entry e : b.live) {
+                if (liveness(e, now) == Liveness.QUESTIONABLE) {
+                    out.add(snapshot(e, now));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Random targets, one per bucket that has not changed in {@link #REFRESH_AFTER_MILLIS}; a lookup of each
+     * refreshes its bucket. Issuing a target counts as a change, so a bucket is not refreshed twice at once.
+     */
+    public List<NodeId> refreshTargets(RandomGenerator random) {
+        long now = clock.nowMillis();
+        List<NodeId> targets = new ArrayList<>();
+        for (int i = 0; i < buckets.size(); i++) {
+            Bucket b = buckets.get(i);
+            if (now - b.lastChanged >= REFRESH_AFTER_MILLIS) {
+                targets.add(randomIdInBucket(i, random));
+                b.lastChanged = now;
+            }
+        }
+        return targets;
+    }
+
+    /** Earliest clock time at which some bucket falls due for refresh. */
+    public long nextRefreshDue() {
+        long due = Long.MAX_VALUE;
+        for (Bucket b : buckets) {
+            due = Math.min(due, b.lastChanged + REFRESH_AFTER_MILLIS);
+        }
+        return due;
+    }
+
+    /** A random id that falls in bucket {@code index}. */
+    public NodeId randomIdInBucket(int index, RandomGenerator random) {
+        byte[] out = new byte[NodeId.LENGTH];
+        random.nextBytes(out);
+        byte[] own = self.toBytes();
+        boolean last = index == buckets.size() - 1;
+        // Keep the first `index` bits of our id, then (for a non-last bucket) the flipped next bit.
+        int fixedBits = last ? index : index + 1;
+        for (int bit = 0; bit < fixedBits && bit < NodeId.BITS; bit++) {
+            int mask = 0x80 >>> (bit & 7);
+            boolean value = (own[bit >>> 3] & mask) != 0;
+            if (!last && bit == index) {
+                value = !value;
+            }
+            if (value) {
+                out[bit >>> 3] |= (byte) mask;
+            } else {
+                out[bit >>> 3] &= (byte) ~mask;
+            }
+        }
+        return NodeId.of(out);
+    }
+
+    public Liveness liveness(NodeId id) {
+        Entry e = find(buckets.get(bucketIndex(id)).live, id);
+        return e == null ? Liveness.BAD : liveness(e, clock.nowMillis());
+    }
+
+    private void split() {
+        int depth = buckets.size() - 1;
+        Bucket old = buckets.get(depth);
+        Bucket deeper = new Bucket(old.lastChanged);
+        for (Iterator<Entry> it = old.live.iterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if (self.commonPrefixLength(e.id) > depth) {
+                it.remove();
+                deeper.live.add(e);
+            }
+        }
+        for (Iterator<Entry> it = old.replacements.iterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if (self.commonPrefixLength(e.id) > depth) {
+                it.remove();
+                deeper.replacements.addLast(e);
+            }
+        }
+        buckets.add(deeper);
+        // Refill whichever side has room from its own replacements.
+        for (Bucket b : List.of(old, deeper)) {
+            while (b.live.size() < k && !b.replacements.isEmpty()) {
+                b.live.add(b.replacements.removeLast());
+            }
+        }
+    }
+
+    private Entry takeReplacement(Bucket bucket, NodeId id, InetSocketAddress address, long now) {
+        Entry cached = find(bucket.replacements, id);
+        if (cached != null && cached.address.equals(address)) {
+            bucket.replacements.remove(cached);
+            return cached;
+        }
+        if (cached != null) {
+            bucket.replacements.remove(cached);
+        }
+        return new Entry(id, address, now);
+    }
+
+    private Entry newestReplacement(Bucket bucket) {
+        // Prefer the newest one that has answered us; otherwise simply the newest.
+        for (Iterator<Entry> it = bucket.replacements.descendingIterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if (e.lastResponse != Contact.NEVER) {
+                return e;
+            }
+        }
+        return bucket.replacements.getLast();
+    }
+
+    private Entry firstWith(Bucket bucket, Liveness state, long now) {
+        for (Entry e : bucket.live) {
+            if (liveness(e, now) == state) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static void touch(Entry e, boolean responded, long now) {
+        e.lastSeen = now;
+        if (responded) {
+            e.lastResponse = now;
+            e.failures = 0;
+        }
+    }
+
+    private static Entry find(Iterable<Entry> entries, NodeId id) {
+        for (Entry e : entries) {
+            if (e.id.equals(id)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static Liveness liveness(Entry e, long now) {
+        if (e.failures >= BAD_AFTER_FAILURES) {
+            return Liveness.BAD;
+        }
+        if (e.lastResponse != Contact.NEVER && e.failures == 0 && now - e.lastSeen < QUESTIONABLE_AFTER_MILLIS) {
+            return Liveness.GOOD;
+        }
+        return Liveness.QUESTIONABLE;
+    }
+
+    private static Contact snapshot(Entry e, long now) {
+        return new Contact(e.id, e.address, liveness(e, now), e.lastSeen, e.lastResponse, e.failures, e.kind);
+    }
+
+    /** Sort order by XOR distance to {@code target}, closest first. */
+    public static Comparator<NodeId> byDistanceTo(NodeId target) {
+        return target::compareDistance;
+    }
+}
