@@ -1,0 +1,31 @@
+package io.restfs.dht.krpc;
+
+import io.restfs.dht.id.NodeId;
+
+/**
+ * A KRPC query ("y" = "q"). One record per method; {@link UnknownQuery} stands for any method this node does not
+ * implement, so the node can answer it with error 204.
+ */
+public sealed interface KrpcQuery extends KrpcMessage
+        permits PingQuery, FindNodeQuery, GetPeersQuery, AnnouncePeerQuery, GetQuery, PutImmutableQuery,
+        PutMutableQuery, RestfsInfoQuery, UnknownQuery {
+    /** BEP 5 method names, BEP 44's get and put, and the restfs extension. */
+    String PING = "ping";
+    String FIND_NODE = "find_node";
+    String GET_PEERS = "get_peers";
+    String ANNOUNCE_PEER = "announce_peer";
+    String GET = "get";
+    String PUT = "put";
+    String RESTFS_INFO = "restfs_info";
+
+    /** The querying node's id ("a"."id"). */
+    NodeId sender();
+
+    /** The method name sent as "q". */
+    String method();
+
+    @Override
+    default MessageKind kind() {
+        return MessageKind.QUERY;
+    }
+}

@@ -1,0 +1,19 @@
+package io.restfs.dht.krpc;
+
+import io.restfs.dht.id.NodeId;
+
+/**
+ * restfs extension: asks a node for its signed {@link RestfsNodeInfo}. Mainline peers answer it with error 204,
+ * which marks them as routing-only peers.
+ */
+public record RestfsInfoQuery(TransactionId transactionId, NodeId sender) implements KrpcQuery {
+    public RestfsInfoQuery {
+        Checks.present(transactionId, "transaction id");
+        Checks.present(sender, "id");
+    }
+
+    @Override
+    public String method() {
+        return RESTFS_INFO;
+    }
+}
