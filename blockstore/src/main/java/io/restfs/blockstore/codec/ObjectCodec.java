@@ -1,0 +1,186 @@
+package io.restfs.blockstore.codec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Encodes and decodes whole objects: cuts an object into policy-sized segments and runs them through a
+ * {@link SegmentCodec} concurrently on an executor the caller owns, delivering results in segment
+ * order. At most {@code window} segments are in flight, which bounds memory for objects of any size;
+ * a window of twice the executor's threads keeps them all busy while the caller consumes results.
+ *
+ * <p>An empty object has no segments. The first failure of any segment is rethrown as it was thrown
+ * (a {@link SegmentDecodeException}, for instance) after the segments already in flight finish.
+ */
+public final class ObjectCodec {
+    private final SegmentCodec codec;
+    private final Executor executor;
+    private final int window;
+
+    public ObjectCodec(SegmentCodec codec, Executor executor, int window) {
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be at least 1 segment, got " + window);
+        }
+        this.window = window;
+    }
+
+    /**
+     * Encodes {@code object} (no copy is made), giving segment i the id {@code ids.get()} called
+     * in segment order on the calling thread.
+     */
+    public List<EncodedSegment> encode(byte[] object, CodecPolicy policy, BucketKey key, Supplier<SegmentId> ids) {
+        List<EncodedSegment> out = new ArrayList<>(segmentCount(object.length, policy));
+        int size = policy.segmentSize();
+        Window<EncodedSegment> w = new Window<>(out::add);
+        for (int off = 0; off < object.length; off += size) {
+            int start = off;
+            int len = Math.min(size, object.length - off);
+            SegmentId id = Objects.requireNonNull(ids.get(), "segment id");
+            w.submit(() -> codec.encode(policy, id, key, object, start, len));
+        }
+        w.drain();
+        return out;
+    }
+
+    /**
+     * Reads {@code in} to its end, encoding each segment as soon as it is read and handing the results
+     * to {@code sink} in order, on the calling thread.
+     *
+     * @return the number of bytes read
+     */
+    public long encode(InputStream in, CodecPolicy policy, BucketKey key, Supplier<SegmentId> ids,
+            Consumer<EncodedSegment> sink) throws IOException {
+        Window<EncodedSegment> w = new Window<>(sink);
+        long total = 0;
+        while (true) {
+            byte[] buf = in.readNBytes(policy.segmentSize());
+            if (buf.length == 0) {
+                break;
+            }
+            total += buf.length;
+            SegmentId id = Objects.requireNonNull(ids.get(), "segment id");
+            w.submit(() -> codec.encode(policy, id, key, buf, 0, buf.length));
+            if (buf.length < policy.segmentSize()) {
+                break;
+            }
+        }
+        w.drain();
+        return total;
+    }
+
+    /** Decodes segments concurrently and writes their plaintext to {@code out} in order. */
+    public void decode(Iterable<SegmentShards> segments, BucketKey key, OutputStream out) throws IOException {
+        Window<byte[]> w = new Window<>(bytes -> {
+            try {
+                out.write(bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try {
+            Iterator<SegmentShards> it = segments.iterator();
+            while (it.hasNext()) {
+                SegmentShards s = it.next();
+                w.submit(() -> codec.decode(s.id(), key, s.shards()));
+            }
+            w.drain();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Decodes segments concurrently into one array. */
+    public byte[] decode(List<SegmentShards> segments, BucketKey key) {
+        List<byte[]> parts = new ArrayList<>(segments.size());
+        Window<byte[]> w = new Window<>(parts::add);
+        for (SegmentShards s : segments) {
+            w.submit(() -> codec.decode(s.id(), key, s.shards()));
+        }
+        w.drain();
+        long total = 0;
+        for (byte[] p : parts) {
+            total += p.length;
+        }
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("object of " + total + " bytes does not fit one array; decode to a stream");
+        }
+        byte[] out = new byte[(int) total];
+        int pos = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, pos, p.length);
+            pos += p.length;
+        }
+        return out;
+    }
+
+    public static int segmentCount(long objectLength, CodecPolicy policy) {
+        return Math.toIntExact((objectLength + policy.segmentSize() - 1) / policy.segmentSize());
+    }
+
+    /** In-order delivery of at most {@code window} concurrent tasks. */
+    private final class Window<T> {
+        private final ArrayDeque<CompletableFuture<T>> inFlight = new ArrayDeque<>();
+        private final Consumer<T> sink;
+
+        Window(Consumer<T> sink) {
+            this.sink = sink;
+        }
+
+        void submit(Supplier<T> task) {
+            if (inFlight.size() >= window) {
+                deliverHead();
+            }
+            inFlight.add(CompletableFuture.supplyAsync(task, executor));
+        }
+
+        void drain() {
+            while (!inFlight.isEmpty()) {
+                deliverHead();
+            }
+        }
+
+        private void deliverHead() {
+            CompletableFuture<T> head = inFlight.poll();
+            T value;
+            try {
+                value = head.join();
+            } catch (CompletionException e) {
+                awaitRest();
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+            sink.accept(value);
+        }
+
+        /** Lets tasks already started finish before the failure surfaces, so none outlives the call. */
+        private void awaitRest() {
+            for (CompletableFuture<T> f : inFlight) {
+                try {
+                    f.join();
+                } catch (CompletionException ignored) {
+                    // The first failure is the one reported.
+                }
+            }
+            inFlight.clear();
+        }
+    }
+}
