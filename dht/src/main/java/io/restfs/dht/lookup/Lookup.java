@@ -1,0 +1,217 @@
+package io.restfs.dht.lookup;
+
+import io.restfs.dht.env.Clock;
+import io.restfs.dht.id.NodeId;
+import io.restfs.dht.krpc.KrpcError;
+import io.restfs.dht.krpc.KrpcResponse;
+import io.restfs.dht.krpc.NodeInfo;
+import io.restfs.dht.rpc.RpcCallback;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * One iterative Kademlia lookup: keeps at most {@code alpha} queries in flight to the closest nodes not yet asked,
+ * learns closer nodes from each answer, and ends when the k closest candidates still in the running have all
+ * answered. A peer that misses its (adaptive) soft timeout drops out of the running and frees its slot, so a dead
+ * or slow peer costs one timeout, not the whole lookup; a late answer brings it back. Runs on the logic thread.
+ */
+public final class Lookup {
+    /** Sends one lookup query (find_node, get_peers or get) to a node. */
+    @FunctionalInterface
+    public interface Querier {
+        void query(NodeInfo node, RpcCallback callback);
+    }
+
+    private enum State { UNQUERIED, IN_FLIGHT, SLOW, ANSWERED, FAILED }
+
+    private static final class Candidate {
+        final NodeInfo node;
+        final int depth;
+        State state = State.UNQUERIED;
+        KrpcResponse response;
+
+        Candidate(NodeInfo node, int depth) {
+            this.node = node;
+            this.depth = depth;
+        }
+    }
+
+    private final NodeId target;
+    private final NodeId self;
+    private final int k;
+    private final int alpha;
+    private final Querier querier;
+    private final Clock clock;
+    private final Consumer<LookupResult> done;
+    private final TreeMap<NodeId, Candidate> candidates;
+    private final long startedAt;
+    private int inFlight;
+    private int queriesSent;
+    private int responses;
+    private int softTimeouts;
+    private int timeouts;
+    private boolean finished;
+
+    /**
+     * @param self our own id, never queried
+     * @param done receives the result once, on the logic thread
+     */
+    public Lookup(NodeId target, NodeId self, int k, int alpha, Querier querier, Clock clock,
+                  Consumer<LookupResult> done) {
+        if (k < 1 || alpha < 1) {
+            throw new IllegalArgumentException("k and alpha must be positive: k=" + k + ", alpha=" + alpha);
+        }
+        this.target = target;
+        this.self = self;
+        this.k = k;
+        this.alpha = alpha;
+        this.querier = querier;
+        this.clock = clock;
+        this.done = done;
+        this.candidates = new TreeMap<>(target::compareDistance);
+        this.startedAt = clock.nowMillis();
+    }
+
+    /** Starts from {@code seeds} (the routing table's closest, or bootstrap contacts). */
+    public void start(List<NodeInfo> seeds) {
+        for (NodeInfo n : seeds) {
+            add(n, 0);
+        }
+        step();
+    }
+
+    private void add(NodeInfo n, int depth) {
+        if (!n.id().equals(self) && !candidates.containsKey(n.id())) {
+            candidates.put(n.id(), new Candidate(n, depth));
+        }
+    }
+
+    private void step() {
+        if (finished) {
+            return;
+        }
+        List<Candidate> running = running();
+        boolean allAnswered = true;
+        for (Candidate c : running) {
+            if (c.state != State.ANSWERED) {
+                allAnswered = false;
+                break;
+            }
+        }
+        if (allAnswered) {
+            finish(running);
+            return;
+        }
+        for (Candidate c : running) {
+            if (inFlight >= alpha) {
+                break;
+            }
+            if (c.state == State.UNQUERIED) {
+                send(c);
+            }
+        }
+    }
+
+    /** The k closest candidates that may still be part of the answer: not failed, not written off as slow. */
+    private List<Candidate> running() {
+        List<Candidate> out = new ArrayList<>(k);
+        for (Candidate c : candidates.values()) {
+            if (c.state == State.UNQUERIED || c.state == State.IN_FLIGHT || c.state == State.ANSWERED) {
+                out.add(c);
+                if (out.size() == k) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private void send(Candidate c) {
+        c.state = State.IN_FLIGHT;
+        inFlight++;
+        queriesSent++;
+        querier.query(c.node, new RpcCallback() {
+            @Override
+            public void onResponse(KrpcResponse response, long rttMillis) {
+                answered(c, response);
+            }
+
+            @Override
+            public void onError(KrpcError error) {
+                failed(c);
+            }
+
+            @Override
+            public void onTimeout() {
+                failed(c);
+            }
+
+            @Override
+            public void onSoftTimeout() {
+                if (c.state == State.IN_FLIGHT) {
+                    c.state = State.SLOW;
+                    inFlight--;
+                    softTimeouts++;
+                    step();
+                }
+            }
+        });
+    }
+
+    private void answered(Candidate c, KrpcResponse response) {
+        if (c.state == State.IN_FLIGHT) {
+            inFlight--;
+        }
+        responses++;
+        if (!response.responder().equals(c.node.id())) {
+            // Whoever sits at that address is not the node we were told about: do not trust its contacts.
+            c.state = State.FAILED;
+            timeouts++;
+            step();
+            return;
+        }
+        c.state = State.ANSWERED;
+        c.response = response;
+        if (!finished) {
+            for (NodeInfo n : response.nodes()) {
+                add(n, c.depth + 1);
+            }
+            for (NodeInfo n : response.nodes6()) {
+                add(n, c.depth + 1);
+            }
+        }
+        step();
+    }
+
+    private void failed(Candidate c) {
+        if (c.state == State.IN_FLIGHT) {
+            inFlight--;
+        }
+        c.state = State.FAILED;
+        timeouts++;
+        step();
+    }
+
+    private void finish(List<Candidate> running) {
+        finished = true;
+        List<LookupResult.Answered> closest = new ArrayList<>(running.size());
+        int hops = 0;
+        for (Candidate c : running) {
+            closest.add(new LookupResult.Answered(c.node, c.response, c.depth + 1));
+            hops = Math.max(hops, c.depth + 1);
+        }
+        done.accept(new LookupResult(target, List.copyOf(closest), hops, queriesSent, responses, softTimeouts,
+                timeouts, clock.nowMillis() - startedAt));
+    }
+
+    /** Read-only view for tests and diagnostics: candidates known so far, closest first. */
+    Map<NodeId, String> states() {
+        TreeMap<NodeId, String> out = new TreeMap<>(target::compareDistance);
+        candidates.forEach((id, c) -> out.put(id, c.state.name()));
+        return out;
+    }
+}

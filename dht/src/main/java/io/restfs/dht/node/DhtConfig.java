@@ -1,0 +1,107 @@
+package io.restfs.dht.node;
+
+import io.restfs.dht.routing.RoutingTable;
+import io.restfs.dht.rpc.RpcTimeouts;
+
+/**
+ * A DHT node's tunables. Start from {@link #defaults()} and change what you need with the {@code with} methods.
+ *
+ * @param k                  bucket size and the number of closest nodes a lookup returns and a put writes to
+ * @param alpha              lookup queries in flight at once
+ * @param timeouts           RPC timeouts and attempts for direct calls (ping, put)
+ * @param lookupAttempts     sends per lookup query; the first timeout is the soft one that frees the slot
+ * @param queryRatePerSecond queries accepted per second from one IP, on average
+ * @param queryBurst         queries accepted from one IP at once
+ * @param maxItems           BEP 44 items held for others, in all
+ * @param maxItemsPerSource  BEP 44 items held for any one source IP
+ * @param maxPeersPerHash    announced peers kept per info-hash
+ * @param maxInfoHashes      info-hashes with announced peers kept
+ * @param maintenanceMillis  period of the housekeeping pass (expiry, bucket refresh, pings, saving state)
+ * @param republishMillis    period at which the node re-puts the items it publishes
+ * @param shardHost          shard-transfer host advertised in restfs_info ("" when this node serves no shards)
+ * @param shardPort          shard-transfer TCP port advertised in restfs_info (0 when none)
+ * @param failureGroup       failure group advertised in restfs_info
+ */
+public record DhtConfig(int k, int alpha, RpcTimeouts timeouts, int lookupAttempts, double queryRatePerSecond,
+                        int queryBurst, int maxItems, int maxItemsPerSource, int maxPeersPerHash, int maxInfoHashes,
+                        long maintenanceMillis, long republishMillis, String shardHost, int shardPort,
+                        String failureGroup) {
+    /** Kademlia's alpha = 3 concurrent lookup queries. */
+    public static final int DEFAULT_ALPHA = 3;
+    /**
+     * 50 queries/s with bursts of 100 per IP: a busy Mainline peer sends a few per second; a restfs gateway
+     * doing a burst of puts needs more, but 100 at once is far beyond a single honest client.
+     */
+    public static final double DEFAULT_QUERY_RATE = 50;
+    public static final int DEFAULT_QUERY_BURST = 100;
+    /** 50,000 items of at most ~1.2 KB each bound the store near 60 MB. */
+    public static final int DEFAULT_MAX_ITEMS = 50_000;
+    /** One address may hold 1% of the store. */
+    public static final int DEFAULT_MAX_ITEMS_PER_SOURCE = 500;
+    /** BEP 44: owners republish every hour, well inside the two-hour expiry. */
+    public static final long DEFAULT_REPUBLISH_MILLIS = 60 * 60_000L;
+    /** Once a minute is often enough for 15-minute liveness and refresh rules and 2-hour expiry. */
+    public static final long DEFAULT_MAINTENANCE_MILLIS = 60_000L;
+
+    public DhtConfig {
+        if (k < 1 || k > 64) {
+            throw new IllegalArgumentException("k must be 1-64 (a find_node answer carries at most 64 nodes), got " + k);
+        }
+        if (alpha < 1 || lookupAttempts < 1 || queryRatePerSecond <= 0 || queryBurst < 1 || maxItems < 1
+                || maxItemsPerSource < 1 || maxPeersPerHash < 1 || maxInfoHashes < 1 || maintenanceMillis < 1
+                || republishMillis < 1) {
+            throw new IllegalArgumentException("DHT settings must be positive: " + this);
+        }
+        if (shardPort < 0 || shardPort > 0xffff) {
+            throw new IllegalArgumentException("shard port must be 0-65535, got " + shardPort);
+        }
+    }
+
+    public static DhtConfig defaults() {
+        return new DhtConfig(RoutingTable.DEFAULT_K, DEFAULT_ALPHA, RpcTimeouts.DEFAULT, 2, DEFAULT_QUERY_RATE,
+                DEFAULT_QUERY_BURST, DEFAULT_MAX_ITEMS, DEFAULT_MAX_ITEMS_PER_SOURCE, 100, 1000,
+                DEFAULT_MAINTENANCE_MILLIS, DEFAULT_REPUBLISH_MILLIS, "", 0, "");
+    }
+
+    public DhtConfig withK(int k) {
+        return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
+                maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
+                shardPort, failureGroup);
+    }
+
+    public DhtConfig withAlpha(int alpha) {
+        return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
+                maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
+                shardPort, failureGroup);
+    }
+
+    public DhtConfig withTimeouts(RpcTimeouts timeouts) {
+        return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
+                maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
+                shardPort, failureGroup);
+    }
+
+    public DhtConfig withRateLimit(double perSecond, int burst) {
+        return new DhtConfig(k, alpha, timeouts, lookupAttempts, perSecond, burst, maxItems, maxItemsPerSource,
+                maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost, shardPort,
+                failureGroup);
+    }
+
+    public DhtConfig withQuotas(int maxItems, int maxItemsPerSource) {
+        return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
+                maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
+                shardPort, failureGroup);
+    }
+
+    public DhtConfig withShardEndpoint(String host, int port, String failureGroup) {
+        return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
+                maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, host, port,
+                failureGroup);
+    }
+
+    public DhtConfig withRepublishMillis(long republishMillis) {
+        return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
+                maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
+                shardPort, failureGroup);
+    }
+}

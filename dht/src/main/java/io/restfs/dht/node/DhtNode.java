@@ -1,0 +1,744 @@
+package io.restfs.dht.node;
+
+import io.restfs.dht.crypto.Bep44;
+import io.restfs.dht.crypto.Ed25519KeyPair;
+import io.restfs.dht.env.Cancellable;
+import io.restfs.dht.env.Environment;
+import io.restfs.dht.id.NodeId;
+import io.restfs.dht.items.Item;
+import io.restfs.dht.items.ItemStore;
+import io.restfs.dht.items.PutOutcome;
+import io.restfs.dht.items.StoredItem;
+import io.restfs.dht.krpc.AnnouncePeerQuery;
+import io.restfs.dht.krpc.FindNodeQuery;
+import io.restfs.dht.krpc.GetPeersQuery;
+import io.restfs.dht.krpc.GetQuery;
+import io.restfs.dht.krpc.KrpcError;
+import io.restfs.dht.krpc.KrpcMessage;
+import io.restfs.dht.krpc.KrpcQuery;
+import io.restfs.dht.krpc.KrpcResponse;
+import io.restfs.dht.krpc.NodeInfo;
+import io.restfs.dht.krpc.PingQuery;
+import io.restfs.dht.krpc.PutImmutableQuery;
+import io.restfs.dht.krpc.PutMutableQuery;
+import io.restfs.dht.krpc.RestfsInfoQuery;
+import io.restfs.dht.krpc.RestfsNodeInfo;
+import io.restfs.dht.krpc.TransactionId;
+import io.restfs.dht.krpc.UnknownQuery;
+import io.restfs.dht.lookup.Lookup;
+import io.restfs.dht.lookup.LookupResult;
+import io.restfs.dht.persist.SavedContact;
+import io.restfs.dht.persist.SavedItem;
+import io.restfs.dht.persist.StateStore;
+import io.restfs.dht.routing.Contact;
+import io.restfs.dht.routing.Observation;
+import io.restfs.dht.routing.PeerKind;
+import io.restfs.dht.routing.RoutingTable;
+import io.restfs.dht.rpc.RpcCallback;
+import io.restfs.dht.rpc.RpcEngine;
+import io.restfs.dht.rpc.RpcException;
+import io.restfs.dht.transport.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A restfs DHT node: Mainline KRPC (BEP 5) with BEP 44 items and the restfs_info extension. It answers queries,
+ * keeps its routing table fresh, holds items for others within quotas, republishes its own items, and offers an
+ * asynchronous API. All state lives on the environment's single logic thread; public methods may be called from
+ * any thread and return futures completed on the logic thread. The node owns the transport and the state store
+ * it is given and closes both in {@link #close()}.
+ */
+public final class DhtNode {
+    private static final Logger log = LoggerFactory.getLogger(DhtNode.class);
+    /** Verified restfs_info records kept; more than any routing table holds. */
+    static final int MAX_PEER_INFOS = 10_000;
+    /** restfs_info is re-signed at most once a minute (it carries free capacity and a timestamp). */
+    static final long INFO_RESIGN_MILLIS = 60_000;
+    /** Questionable table members pinged per maintenance pass, least recently seen first. */
+    static final int QUESTIONABLE_PINGS_PER_PASS = 8;
+
+    private final DhtConfig config;
+    private final Ed25519KeyPair key;
+    private final NodeId id;
+    private final Environment env;
+    private final Transport transport;
+    private final StateStore state;
+    private final RoutingTable table;
+    private final RpcEngine rpc;
+    private final ItemStore items;
+    private final TokenIssuer tokens;
+    private final RateLimiter limiter;
+    private final PeerStore peers;
+    private final PeerInfoDirectory infos = new PeerInfoDirectory(MAX_PEER_INFOS);
+    private final TreeSet<NodeId> infoPending = new TreeSet<>();
+    private final TreeSet<NodeId> pinging = new TreeSet<>();
+    private final TreeMap<NodeId, Cancellable> published = new TreeMap<>();
+    private volatile long freeBytes;
+    private RestfsNodeInfo ownInfo;
+    private long ownInfoSignedAt;
+    private Cancellable maintenance;
+    private long itemsRefused;
+    private boolean closed;
+    private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
+
+    private DhtNode(DhtConfig config, Ed25519KeyPair key, Environment env, Transport transport, StateStore state) {
+        this.config = config;
+        this.key = key;
+        this.id = key.nodeId();
+        this.env = env;
+        this.transport = transport;
+        this.state = state;
+        this.table = new RoutingTable(id, config.k(), env.clock());
+        this.items = new ItemStore(env.clock(), config.maxItems(), config.maxItemsPerSource());
+        this.tokens = new TokenIssuer(env.clock(), env.random());
+        this.limiter = new RateLimiter(env.clock(), config.queryRatePerSecond(), config.queryBurst(), 65_536);
+        this.peers = new PeerStore(config.maxPeersPerHash(), config.maxInfoHashes());
+        this.rpc = new RpcEngine(env, transport, config.timeouts(), new RpcEngine.Listener() {
+            @Override
+            public boolean admitQuery(InetSocketAddress from) {
+                return limiter.tryAcquire(from.getAddress());
+            }
+
+            @Override
+            public void onQuery(KrpcQuery query, InetSocketAddress from) {
+                DhtNode.this.onQuery(query, from);
+            }
+
+            @Override
+            public void onResponded(NodeId responder, InetSocketAddress from) {
+                observe(responder, from, true);
+            }
+
+            @Override
+            public void onUnanswered(NodeId expected, InetSocketAddress to) {
+                if (expected != null) {
+                    table.failed(expected);
+                }
+            }
+        });
+    }
+
+    /**
+     * Creates a node with id SHA-1(public key of {@code key}), reloads the routing table and items from
+     * {@code state}, and starts receiving on {@code transport}. The start itself runs on the logic thread.
+     */
+    public static DhtNode start(DhtConfig config, Ed25519KeyPair key, Environment env, Transport transport,
+                                StateStore state) {
+        DhtNode node = new DhtNode(config, key, env, transport, state);
+        env.scheduler().execute(node::init);
+        return node;
+    }
+
+    private void init() {
+        long now = env.clock().nowMillis();
+        int restoredItems = 0;
+        for (SavedItem s : state.loadItems()) {
+            if (s.ageMillis() < ItemStore.EXPIRE_MILLIS) {
+                items.restore(new StoredItem(s.item(), now - s.ageMillis(), s.source()));
+                restoredItems++;
+            } else {
+                state.deleteItem(s.item().target());
+            }
+        }
+        List<SavedContact> saved = state.loadContacts();
+        for (SavedContact c : saved) {
+            table.observe(c.id(), c.address(), false);
+            table.setKind(c.id(), c.kind());
+        }
+        rpc.start();
+        // Saved contacts are questionable until they answer: asking for restfs_info is the ping.
+        for (SavedContact c : saved) {
+            if (table.get(c.id()).isPresent()) {
+                askInfo(c.id(), c.address());
+            }
+        }
+        maintenance = env.scheduler().schedule(config.maintenanceMillis(), this::maintain);
+        log.info("dht node {} listening on {} ({} contacts, {} items restored)", id, transport.localAddress(),
+                table.size(), restoredItems);
+    }
+
+    public NodeId id() {
+        return id;
+    }
+
+    public InetSocketAddress localAddress() {
+        return transport.localAddress();
+    }
+
+    public DhtConfig config() {
+        return config;
+    }
+
+    /** Free storage capacity advertised in restfs_info; may be called from any thread. */
+    public void setFreeBytes(long bytes) {
+        this.freeBytes = Math.max(0, bytes);
+    }
+
+    // ---------------------------------------------------------------- public API
+
+    /** Pings {@code address}; completes with the id of the node that answered. */
+    public CompletableFuture<NodeId> ping(InetSocketAddress address) {
+        return onLogic(() -> rpc.call(address, null, t -> new PingQuery(t, id)).thenApply(KrpcResponse::responder));
+    }
+
+    /**
+     * Pings every address, then looks up our own id to fill the routing table; completes with the table size,
+     * or fails when no address answered and the table is still empty.
+     */
+    public CompletableFuture<Integer> bootstrap(List<InetSocketAddress> addresses) {
+        return onLogic(() -> {
+            List<CompletableFuture<NodeId>> pings = new ArrayList<>();
+            for (InetSocketAddress a : addresses) {
+                pings.add(rpc.call(a, null, t -> new PingQuery(t, id)).thenApply(KrpcResponse::responder));
+            }
+            return CompletableFuture.allOf(pings.stream().map(f -> f.handle((v, e) -> v))
+                            .toArray(CompletableFuture[]::new))
+                    .thenCompose(v -> lookupNow(id))
+                    .thenApply(r -> {
+                        if (table.size() == 0) {
+                            throw new CompletionException(new IllegalStateException(
+                                    "bootstrap failed: none of " + addresses + " answered"));
+                        }
+                        log.info("dht node {} bootstrapped: {} contacts in {} buckets", id, table.size(),
+                                table.bucketCount());
+                        return table.size();
+                    });
+        });
+    }
+
+    /** Iterative find_node lookup of {@code target}: the k closest live nodes. */
+    public CompletableFuture<LookupResult> lookup(NodeId target) {
+        return onLogic(() -> lookupNow(target));
+    }
+
+    /** Stores an immutable item (its bencoded value) on the k nodes closest to SHA-1(value). */
+    public CompletableFuture<PutResult> putImmutable(byte[] encodedValue) {
+        Item item = new Item.Immutable(encodedValue);
+        return onLogic(() -> putNow(item, OptionalLong.empty()));
+    }
+
+    /**
+     * Signs and stores a mutable item under SHA-1(public key + salt). With {@code cas}, holders only replace the
+     * item whose seq equals it (BEP 44; refusals carry 301), and a seq lower than the stored one is refused (302).
+     */
+    public CompletableFuture<PutResult> putMutable(Ed25519KeyPair owner, byte[] salt, long seq, byte[] encodedValue,
+                                                   OptionalLong cas) {
+        Item item = signMutable(owner, salt, seq, encodedValue);
+        return onLogic(() -> putNow(item, cas));
+    }
+
+    /**
+     * Stores {@code item} now and again every {@link DhtConfig#republishMillis()} (BEP 44 owners republish hourly)
+     * until {@link #unpublish}; completes with the first put's result.
+     */
+    public CompletableFuture<PutResult> publish(Item item) {
+        return onLogic(() -> {
+            NodeId target = item.target();
+            Cancellable old = published.remove(target);
+            if (old != null) {
+                old.cancel();
+            }
+            scheduleRepublish(item);
+            return putNow(item, OptionalLong.empty());
+        });
+    }
+
+    /** Stops republishing the item stored under {@code target}. */
+    public CompletableFuture<Boolean> unpublish(NodeId target) {
+        return onLogic(() -> {
+            Cancellable c = published.remove(target);
+            if (c != null) {
+                c.cancel();
+            }
+            return CompletableFuture.completedFuture(c != null);
+        });
+    }
+
+    /**
+     * Finds the item stored under {@code target}: an immutable item (verified against its hash) or a mutable item
+     * without salt (signature verified; the highest seq wins).
+     */
+    public CompletableFuture<Optional<Item>> get(NodeId target) {
+        return onLogic(() -> getNow(target, new byte[0]));
+    }
+
+    /** Finds the mutable item of {@code publicKey} and {@code salt}, signature verified; the highest seq wins. */
+    public CompletableFuture<Optional<Item>> getMutable(byte[] publicKey, byte[] salt) {
+        NodeId target = Bep44.mutableTarget(publicKey, salt);
+        byte[] s = salt.clone();
+        return onLogic(() -> getNow(target, s));
+    }
+
+    /**
+     * Up to {@code n} restfs peers closest to {@code target} that may hold data: each answered restfs_info with a
+     * valid signature by the key its id derives from. Routing-only (Mainline) peers are never among them.
+     */
+    public CompletableFuture<List<DataHolder>> closestDataHolders(NodeId target, int n) {
+        return onLogic(() -> lookupNow(target).thenCompose(result -> {
+            List<CompletableFuture<Optional<DataHolder>>> asks = new ArrayList<>();
+            for (NodeInfo node : result.nodes()) {
+                asks.add(infoOf(node).thenApply(o -> o.map(info -> new DataHolder(node, info))));
+            }
+            return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> asks.stream()
+                    .map(CompletableFuture::join).flatMap(Optional::stream).limit(n).toList());
+        }));
+    }
+
+    /** The routing table's members, bucket by bucket. */
+    public CompletableFuture<List<Contact>> contacts() {
+        return onLogic(() -> CompletableFuture.completedFuture(table.contacts()));
+    }
+
+    /** The verified restfs_info of {@code peer}, if it has answered one. */
+    public CompletableFuture<Optional<RestfsNodeInfo>> peerInfo(NodeId peer) {
+        return onLogic(() -> CompletableFuture.completedFuture(infos.get(peer)));
+    }
+
+    public CompletableFuture<DhtStats> stats() {
+        return onLogic(() -> CompletableFuture.completedFuture(new DhtStats(table.size(), table.bucketCount(),
+                items.size(), published.size(), limiter.refused(), itemsRefused, rpc.stats())));
+    }
+
+    /** Saves the routing table, stops timers, fails pending calls, and closes the transport and state store. */
+    public CompletableFuture<Void> close() {
+        env.scheduler().execute(this::shutdown);
+        return closedFuture;
+    }
+
+    /** Signs a mutable item the way {@link #putMutable} does, e.g. to {@link #publish} it. */
+    public static Item.Mutable signMutable(Ed25519KeyPair owner, byte[] salt, long seq, byte[] encodedValue) {
+        byte[] sig = Bep44.signMutable(owner, salt, seq, encodedValue);
+        return new Item.Mutable(owner.publicKey(), salt, seq, encodedValue, sig);
+    }
+
+    // ---------------------------------------------------------------- logic-thread internals
+
+    private <T> CompletableFuture<T> onLogic(Supplier<CompletableFuture<T>> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        env.scheduler().execute(() -> {
+            if (closed) {
+                result.completeExceptionally(new IllegalStateException("dht node " + id + " is closed"));
+                return;
+            }
+            try {
+                work.get().whenComplete((v, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(e instanceof CompletionException && e.getCause() != null
+                                ? e.getCause() : e);
+                    } else {
+                        result.complete(v);
+                    }
+                });
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private void shutdown() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (maintenance != null) {
+            maintenance.cancel();
+        }
+        published.values().forEach(Cancellable::cancel);
+        published.clear();
+        try {
+            saveContacts();
+        } catch (RuntimeException e) {
+            log.warn("dht node {}: could not save routing table: {}", id, e.toString());
+        }
+        rpc.close();
+        transport.close();
+        state.close();
+        closedFuture.complete(null);
+    }
+
+    private void maintain() {
+        if (closed) {
+            return;
+        }
+        long now = env.clock().nowMillis();
+        for (NodeId gone : items.expire()) {
+            state.deleteItem(gone);
+        }
+        peers.expire(now);
+        for (NodeId target : table.refreshTargets(env.random())) {
+            lookupNow(target);
+        }
+        List<Contact> questionable = table.questionable();
+        for (int i = 0; i < questionable.size() && i < QUESTIONABLE_PINGS_PER_PASS; i++) {
+            pingContact(questionable.get(i));
+        }
+        saveContacts();
+        maintenance = env.scheduler().schedule(config.maintenanceMillis(), this::maintain);
+    }
+
+    private void saveContacts() {
+        List<SavedContact> out = new ArrayList<>();
+        for (Contact c : table.contacts()) {
+            out.add(new SavedContact(c.id(), c.address(), c.kind()));
+        }
+        state.saveContacts(out);
+    }
+
+    private void scheduleRepublish(Item item) {
+        Cancellable c = env.scheduler().schedule(config.republishMillis(), () -> {
+            if (closed || !published.containsKey(item.target())) {
+                return;
+            }
+            scheduleRepublish(item);
+            putNow(item, OptionalLong.empty()).whenComplete((r, e) -> {
+                if (e != null) {
+                    log.info("dht node {}: republish of {} failed: {}", id, item.target(), e.toString());
+                }
+            });
+        });
+        published.put(item.target(), c);
+    }
+
+    private void observe(NodeId peer, InetSocketAddress address, boolean responded) {
+        Observation o = table.observe(peer, address, responded);
+        if (o instanceof Observation.Added) {
+            if (table.get(peer).map(c -> c.kind() == PeerKind.UNKNOWN).orElse(false)) {
+                askInfo(peer, address);
+            }
+        } else if (o instanceof Observation.Cached cached && cached.pingCandidate().isPresent()) {
+            pingContact(cached.pingCandidate().get());
+        }
+    }
+
+    private void pingContact(Contact c) {
+        if (!pinging.add(c.id())) {
+            return;
+        }
+        rpc.call(c.address(), c.id(), t -> new PingQuery(t, id), config.timeouts().attempts(), new RpcCallback() {
+            @Override
+            public void onResponse(KrpcResponse response, long rttMillis) {
+                pinging.remove(c.id());
+            }
+
+            @Override
+            public void onError(KrpcError error) {
+                pinging.remove(c.id());
+            }
+
+            @Override
+            public void onTimeout() {
+                pinging.remove(c.id());
+            }
+        });
+    }
+
+    /** Asks a peer for its restfs_info (first contact): verifies it, or marks the peer routing-only on 204. */
+    private void askInfo(NodeId peer, InetSocketAddress address) {
+        askInfo(peer, address, info -> { });
+    }
+
+    private void askInfo(NodeId peer, InetSocketAddress address, Consumer<Optional<RestfsNodeInfo>> then) {
+        if (!infoPending.add(peer)) {
+            then.accept(Optional.empty());
+            return;
+        }
+        rpc.call(address, peer, t -> new RestfsInfoQuery(t, id), config.timeouts().attempts(), new RpcCallback() {
+            @Override
+            public void onResponse(KrpcResponse response, long rttMillis) {
+                infoPending.remove(peer);
+                Optional<RestfsNodeInfo> info = response.restfsInfo();
+                if (info.isEmpty()) {
+                    // Answered, but not with restfs fields: a Mainline node that ignores unknown methods.
+                    table.setKind(peer, PeerKind.ROUTING_ONLY);
+                    then.accept(Optional.empty());
+                    return;
+                }
+                RestfsNodeInfo i = info.get();
+                if (!i.nodeId().equals(peer) || !response.responder().equals(peer) || !i.signatureValid()) {
+                    log.warn("dht node {}: peer {} at {} failed verification (id is not SHA-1 of its key, or the "
+                            + "signature is bad); dropped", id, peer, address);
+                    table.remove(peer);
+                    infos.remove(peer);
+                    then.accept(Optional.empty());
+                    return;
+                }
+                table.setKind(peer, PeerKind.RESTFS);
+                infos.put(peer, i);
+                then.accept(info);
+            }
+
+            @Override
+            public void onError(KrpcError error) {
+                infoPending.remove(peer);
+                if (error.code() == KrpcError.METHOD_UNKNOWN) {
+                    table.setKind(peer, PeerKind.ROUTING_ONLY);
+                }
+                then.accept(Optional.empty());
+            }
+
+            @Override
+            public void onTimeout() {
+                infoPending.remove(peer);
+                then.accept(Optional.empty());
+            }
+        });
+    }
+
+    private CompletableFuture<Optional<RestfsNodeInfo>> infoOf(NodeInfo node) {
+        Optional<RestfsNodeInfo> known = infos.get(node.id());
+        if (known.isPresent()) {
+            return CompletableFuture.completedFuture(known);
+        }
+        if (table.get(node.id()).map(c -> c.kind() == PeerKind.ROUTING_ONLY).orElse(false)) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        CompletableFuture<Optional<RestfsNodeInfo>> f = new CompletableFuture<>();
+        askInfo(node.id(), node.address(), f::complete);
+        return f;
+    }
+
+    private RestfsNodeInfo ownInfo() {
+        long now = env.clock().nowMillis();
+        if (ownInfo == null || now - ownInfoSignedAt >= INFO_RESIGN_MILLIS || ownInfo.freeBytes() != freeBytes) {
+            ownInfo = RestfsNodeInfo.sign(key, config.shardHost(), config.shardPort(), config.failureGroup(),
+                    freeBytes, Math.max(0, env.wallClock().nowMillis()));
+            ownInfoSignedAt = now;
+        }
+        return ownInfo;
+    }
+
+    private List<NodeInfo> seeds(NodeId target) {
+        List<NodeInfo> out = new ArrayList<>();
+        for (Contact c : table.closest(target, config.k())) {
+            out.add(new NodeInfo(c.id(), c.address()));
+        }
+        return out;
+    }
+
+    private CompletableFuture<LookupResult> lookupNow(NodeId target) {
+        return runLookup(target, t -> new FindNodeQuery(t, id, target), (node, response) -> { });
+    }
+
+    private CompletableFuture<LookupResult> runLookup(NodeId target, Function<TransactionId, KrpcQuery> query,
+                                                      java.util.function.BiConsumer<NodeInfo, KrpcResponse> seen) {
+        CompletableFuture<LookupResult> f = new CompletableFuture<>();
+        Lookup lookup = new Lookup(target, id, config.k(), config.alpha(), (node, callback) ->
+                rpc.call(node.address(), node.id(), query, config.lookupAttempts(), new RpcCallback() {
+                    @Override
+                    public void onResponse(KrpcResponse response, long rttMillis) {
+                        if (response.responder().equals(node.id())) {
+                            seen.accept(node, response);
+                        }
+                        callback.onResponse(response, rttMillis);
+                    }
+
+                    @Override
+                    public void onError(KrpcError error) {
+                        callback.onError(error);
+                    }
+
+                    @Override
+                    public void onTimeout() {
+                        callback.onTimeout();
+                    }
+
+                    @Override
+                    public void onSoftTimeout() {
+                        callback.onSoftTimeout();
+                    }
+                }), env.clock(), f::complete);
+        lookup.start(seeds(target));
+        return f;
+    }
+
+    private CompletableFuture<PutResult> putNow(Item item, OptionalLong cas) {
+        NodeId target = item.target();
+        return runLookup(target, t -> new GetQuery(t, id, target), (n, r) -> { }).thenCompose(result -> {
+            List<LookupResult.Answered> withToken = result.closest().stream()
+                    .filter(a -> a.response().token().isPresent()).toList();
+            List<NodeInfo> stored = new ArrayList<>();
+            List<PutResult.Refusal> refusals = new ArrayList<>();
+            CompletableFuture<PutResult> done = new CompletableFuture<>();
+            int[] outstanding = {withToken.size()};
+            Runnable finishOne = () -> {
+                if (--outstanding[0] == 0) {
+                    done.complete(new PutResult(target, List.copyOf(stored), List.copyOf(refusals), result));
+                }
+            };
+            if (withToken.isEmpty()) {
+                done.complete(new PutResult(target, List.of(), List.of(), result));
+            }
+            for (LookupResult.Answered a : withToken) {
+                byte[] token = a.response().token().get();
+                Function<TransactionId, KrpcQuery> put = item instanceof Item.Mutable m
+                        ? t -> new PutMutableQuery(t, id, token, m.value(), m.publicKey(), m.signature(), m.seq(),
+                        m.salt(), cas)
+                        : t -> new PutImmutableQuery(t, id, token, item.value());
+                rpc.call(a.node().address(), a.node().id(), put, config.timeouts().attempts(), new RpcCallback() {
+                    @Override
+                    public void onResponse(KrpcResponse response, long rttMillis) {
+                        stored.add(a.node());
+                        finishOne.run();
+                    }
+
+                    @Override
+                    public void onError(KrpcError error) {
+                        refusals.add(new PutResult.Refusal(a.node(), error.code(), error.message()));
+                        finishOne.run();
+                    }
+
+                    @Override
+                    public void onTimeout() {
+                        refusals.add(new PutResult.Refusal(a.node(), RpcException.TIMEOUT, "timed out"));
+                        finishOne.run();
+                    }
+                });
+            }
+            return done;
+        });
+    }
+
+    private CompletableFuture<Optional<Item>> getNow(NodeId target, byte[] salt) {
+        Item[] best = {items.get(target).filter(i -> verifies(i, target, salt)).orElse(null)};
+        return runLookup(target, t -> new GetQuery(t, id, target), (node, r) -> {
+            Optional<Item> found = itemOf(r, target, salt);
+            if (found.isPresent() && better(found.get(), best[0])) {
+                best[0] = found.get();
+            }
+        }).thenApply(result -> Optional.ofNullable(best[0]));
+    }
+
+    private static boolean better(Item candidate, Item current) {
+        if (current == null) {
+            return true;
+        }
+        return candidate instanceof Item.Mutable c && current instanceof Item.Mutable m && c.seq() > m.seq();
+    }
+
+    /** The item in a get answer, if it is present and checks out against the target (hash or signature). */
+    private static Optional<Item> itemOf(KrpcResponse r, NodeId target, byte[] salt) {
+        if (r.value().isEmpty()) {
+            return Optional.empty();
+        }
+        Item item = r.hasMutableItem()
+                ? new Item.Mutable(r.publicKey().get(), salt, r.seq().getAsLong(), r.value().get(), r.signature().get())
+                : new Item.Immutable(r.value().get());
+        return verifies(item, target, salt) ? Optional.of(item) : Optional.empty();
+    }
+
+    private static boolean verifies(Item item, NodeId target, byte[] salt) {
+        if (!item.target().equals(target)) {
+            return false;
+        }
+        if (item instanceof Item.Mutable m) {
+            return Arrays.equals(m.salt(), salt)
+                    && Bep44.verifyMutable(m.publicKey(), m.salt(), m.seq(), m.value(), m.signature());
+        }
+        return true;
+    }
+
+    private void onQuery(KrpcQuery query, InetSocketAddress from) {
+        observe(query.sender(), from, false);
+        KrpcMessage reply;
+        try {
+            reply = answer(query, from);
+        } catch (IllegalArgumentException e) {
+            // A query whose fields are individually valid but cannot be served (e.g. a value the store cannot wrap).
+            reply = new KrpcError(query.transactionId(), KrpcError.PROTOCOL, e.getMessage());
+        }
+        rpc.reply(from, reply);
+    }
+
+    private KrpcMessage answer(KrpcQuery query, InetSocketAddress from) {
+        TransactionId t = query.transactionId();
+        long now = env.clock().nowMillis();
+        if (query instanceof PingQuery) {
+            return KrpcResponse.of(t, id);
+        }
+        if (query instanceof FindNodeQuery q) {
+            return KrpcResponse.builder(t, id).nodes(seeds(q.target())).build();
+        }
+        if (query instanceof GetPeersQuery q) {
+            KrpcResponse.Builder b = KrpcResponse.builder(t, id).token(tokens.issue(from.getAddress()));
+            List<InetSocketAddress> known = peers.peers(q.infoHash(), now);
+            return known.isEmpty() ? b.nodes(seeds(q.infoHash())).build() : b.values(known).build();
+        }
+        if (query instanceof AnnouncePeerQuery q) {
+            if (!tokens.isValid(from.getAddress(), q.token())) {
+                return new KrpcError(t, KrpcError.PROTOCOL, "bad token");
+            }
+            int port = q.impliedPort() ? from.getPort() : q.port();
+            if (!peers.announce(q.infoHash(), new InetSocketAddress(from.getAddress(), port), now)) {
+                return new KrpcError(t, KrpcError.SERVER, "peer store full");
+            }
+            return KrpcResponse.of(t, id);
+        }
+        if (query instanceof GetQuery q) {
+            KrpcResponse.Builder b = KrpcResponse.builder(t, id).token(tokens.issue(from.getAddress()))
+                    .nodes(seeds(q.target()));
+            Optional<Item> item = items.get(q.target());
+            if (item.isPresent() && item.get() instanceof Item.Mutable m) {
+                if (q.seq().isPresent() && m.seq() <= q.seq().getAsLong()) {
+                    b.seq(m.seq());
+                } else {
+                    b.value(m.value()).mutable(m.publicKey(), m.signature(), m.seq());
+                }
+            } else if (item.isPresent()) {
+                b.value(item.get().value());
+            }
+            return b.build();
+        }
+        if (query instanceof PutImmutableQuery q) {
+            if (!tokens.isValid(from.getAddress(), q.token())) {
+                itemsRefused++;
+                return new KrpcError(t, KrpcError.PROTOCOL, "bad token");
+            }
+            return store(t, new Item.Immutable(q.value()), from, OptionalLong.empty());
+        }
+        if (query instanceof PutMutableQuery q) {
+            if (!tokens.isValid(from.getAddress(), q.token())) {
+                itemsRefused++;
+                return new KrpcError(t, KrpcError.PROTOCOL, "bad token");
+            }
+            if (!q.signatureValid()) {
+                itemsRefused++;
+                return new KrpcError(t, KrpcError.INVALID_SIGNATURE, "invalid signature");
+            }
+            return store(t, new Item.Mutable(q.publicKey(), q.salt(), q.seq(), q.value(), q.signature()), from,
+                    q.cas());
+        }
+        if (query instanceof RestfsInfoQuery) {
+            return KrpcResponse.builder(t, id).restfsInfo(ownInfo()).build();
+        }
+        if (query instanceof UnknownQuery q) {
+            return new KrpcError(t, KrpcError.METHOD_UNKNOWN, "method unknown: " + q.method());
+        }
+        return new KrpcError(t, KrpcError.METHOD_UNKNOWN, "method unknown: " + query.method());
+    }
+
+    private KrpcMessage store(TransactionId t, Item item, InetSocketAddress from, OptionalLong cas) {
+        PutOutcome outcome = items.put(item, from.getAddress(), cas);
+        if (outcome instanceof PutOutcome.Refused r) {
+            itemsRefused++;
+            return new KrpcError(t, r.code(), r.message());
+        }
+        StoredItem s = items.stored(item.target()).orElseThrow();
+        state.saveItem(new SavedItem(s.item(), env.clock().nowMillis() - s.storedAtMillis(), s.source()));
+        return KrpcResponse.of(t, id);
+    }
+}

@@ -1,0 +1,285 @@
+package io.restfs.dht.rpc;
+
+import io.restfs.dht.env.Cancellable;
+import io.restfs.dht.env.Environment;
+import io.restfs.dht.id.NodeId;
+import io.restfs.dht.krpc.KrpcCodec;
+import io.restfs.dht.krpc.KrpcDecodeResult;
+import io.restfs.dht.krpc.KrpcError;
+import io.restfs.dht.krpc.KrpcMessage;
+import io.restfs.dht.krpc.KrpcQuery;
+import io.restfs.dht.krpc.KrpcResponse;
+import io.restfs.dht.krpc.TransactionId;
+import io.restfs.dht.transport.Transport;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * KRPC calls over a transport: picks 2-byte transaction ids unique among pending calls, times each call out after
+ * the peer's adaptive timeout (RFC 6298 style, per address), retries with back-off, matches answers by
+ * transaction id and source address, and counts everything. Incoming queries go to the listener. Runs on the
+ * node's logic thread only.
+ */
+public final class RpcEngine {
+    /** Transaction ids are 2 bytes (BEP 5's suggestion), so at most 65536 can be pending; stay well below. */
+    public static final int MAX_PENDING = 16_384;
+    /** Peers whose round-trip times are remembered; the least recently used is forgotten first. */
+    public static final int MAX_RTT_ENTRIES = 10_000;
+
+    /** What the node does with traffic the engine does not own. */
+    public interface Listener {
+        /** Whether to process a query (or answer a malformed one) from {@code from}: the rate-limit hook. */
+        boolean admitQuery(InetSocketAddress from);
+
+        void onQuery(KrpcQuery query, InetSocketAddress from);
+
+        /** A pending call to {@code from} was answered by node {@code responder}. */
+        void onResponded(NodeId responder, InetSocketAddress from);
+
+        /** A call to {@code to} (expected to be node {@code expected}, null when unknown) got no answer at all. */
+        void onUnanswered(NodeId expected, InetSocketAddress to);
+    }
+
+    private final Environment env;
+    private final KrpcCodec codec = new KrpcCodec();
+    private final Transport transport;
+    private final RpcTimeouts timeouts;
+    private final Listener listener;
+    private final Map<Integer, Pending> pending = new HashMap<>();
+    private final LinkedHashMap<InetSocketAddress, RttEstimator> rtts = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, RttEstimator> eldest) {
+            return size() > MAX_RTT_ENTRIES;
+        }
+    };
+    private final TreeMap<String, Long> sentByMethod = new TreeMap<>();
+    private long queriesSent;
+    private long retries;
+    private long responses;
+    private long errors;
+    private long timeoutCount;
+    private long queriesIn;
+    private long malformedIn;
+    private long unmatchedIn;
+    private boolean closed;
+
+    private final class Pending {
+        final int tid;
+        final InetSocketAddress to;
+        final NodeId expected;
+        final String method;
+        final byte[] packet;
+        final int attempts;
+        final RpcCallback callback;
+        int attempt;
+        long sentAt;
+        Cancellable timer;
+
+        Pending(int tid, InetSocketAddress to, NodeId expected, String method, byte[] packet, int attempts,
+                RpcCallback callback) {
+            this.tid = tid;
+            this.to = to;
+            this.expected = expected;
+            this.method = method;
+            this.packet = packet;
+            this.attempts = attempts;
+            this.callback = callback;
+        }
+    }
+
+    public RpcEngine(Environment env, Transport transport, RpcTimeouts timeouts, Listener listener) {
+        this.env = env;
+        this.transport = transport;
+        this.timeouts = timeouts;
+        this.listener = listener;
+    }
+
+    /** Starts receiving from the transport. */
+    public void start() {
+        transport.start(this::onPacket);
+    }
+
+    public RpcTimeouts timeouts() {
+        return timeouts;
+    }
+
+    /**
+     * Sends the query built by {@code query} (given the transaction id) to {@code to}, up to {@code attempts} times.
+     * {@code expected} is the node id we believe is there, or null. With more than one attempt, the callback's soft
+     * timeout fires when the first attempt times out.
+     */
+    public void call(InetSocketAddress to, NodeId expected, Function<TransactionId, KrpcQuery> query, int attempts,
+                     RpcCallback callback) {
+        if (closed) {
+            callback.onTimeout();
+            return;
+        }
+        if (pending.size() >= MAX_PENDING) {
+            // Too many calls in flight: treat as lost rather than queueing without bound.
+            timeoutCount++;
+            callback.onTimeout();
+            return;
+        }
+        int tid;
+        do {
+            tid = env.random().nextInt(1 << 16);
+        } while (pending.containsKey(tid));
+        KrpcQuery q = query.apply(TransactionId.ofShort(tid));
+        byte[] packet = codec.encode(q);
+        Pending p = new Pending(tid, to, expected, q.method(), packet, Math.max(1, attempts), callback);
+        pending.put(tid, p);
+        sentByMethod.merge(q.method(), 1L, Long::sum);
+        send(p);
+    }
+
+    /** A call with the configured number of attempts, as a future completed on the logic thread. */
+    public CompletableFuture<KrpcResponse> call(InetSocketAddress to, NodeId expected,
+                                                Function<TransactionId, KrpcQuery> query) {
+        CompletableFuture<KrpcResponse> f = new CompletableFuture<>();
+        String[] method = new String[1];
+        call(to, expected, tid -> {
+            KrpcQuery q = query.apply(tid);
+            method[0] = q.method();
+            return q;
+        }, timeouts.attempts(), new RpcCallback() {
+            @Override
+            public void onResponse(KrpcResponse response, long rttMillis) {
+                f.complete(response);
+            }
+
+            @Override
+            public void onError(KrpcError error) {
+                f.completeExceptionally(new RpcException(to, method[0], error.code(), error.message()));
+            }
+
+            @Override
+            public void onTimeout() {
+                f.completeExceptionally(new RpcException(to, method[0], RpcException.TIMEOUT, ""));
+            }
+        });
+        return f;
+    }
+
+    /** Sends a response or error to a querier. */
+    public void reply(InetSocketAddress to, KrpcMessage message) {
+        if (!closed) {
+            transport.send(to, codec.encode(message));
+        }
+    }
+
+    /** The current timeout for one attempt to {@code peer}. */
+    public long timeoutFor(InetSocketAddress peer) {
+        RttEstimator e = rtts.get(peer);
+        return e == null ? timeouts.initialMillis()
+                : e.timeoutMillis(timeouts.initialMillis(), timeouts.minMillis(), timeouts.maxMillis());
+    }
+
+    public int pendingCalls() {
+        return pending.size();
+    }
+
+    public RpcStats stats() {
+        return new RpcStats(queriesSent, retries, responses, errors, timeoutCount, queriesIn, malformedIn,
+                unmatchedIn, Map.copyOf(new TreeMap<>(sentByMethod)));
+    }
+
+    /** Fails every pending call with a timeout and stops sending. */
+    public void close() {
+        closed = true;
+        for (Pending p : pending.values().stream().sorted((a, b) -> Integer.compare(a.tid, b.tid)).toList()) {
+            if (p.timer != null) {
+                p.timer.cancel();
+            }
+            pending.remove(p.tid);
+            p.callback.onTimeout();
+        }
+    }
+
+    private void send(Pending p) {
+        long timeout = Math.min(timeouts.maxMillis(), timeoutFor(p.to) << p.attempt);
+        p.sentAt = env.clock().nowMillis();
+        queriesSent++;
+        transport.send(p.to, p.packet);
+        p.timer = env.scheduler().schedule(timeout, () -> attemptTimedOut(p));
+    }
+
+    private void attemptTimedOut(Pending p) {
+        if (pending.get(p.tid) != p) {
+            return;
+        }
+        p.attempt++;
+        if (p.attempt < p.attempts) {
+            if (p.attempt == 1) {
+                p.callback.onSoftTimeout();
+                if (pending.get(p.tid) != p) {
+                    return;
+                }
+            }
+            retries++;
+            send(p);
+            return;
+        }
+        pending.remove(p.tid);
+        timeoutCount++;
+        listener.onUnanswered(p.expected, p.to);
+        p.callback.onTimeout();
+    }
+
+    private void onPacket(InetSocketAddress from, byte[] packet) {
+        if (closed) {
+            return;
+        }
+        KrpcDecodeResult result = codec.decode(packet);
+        if (result instanceof KrpcDecodeResult.Malformed m) {
+            malformedIn++;
+            if (m.reply().isPresent() && listener.admitQuery(from)) {
+                transport.send(from, codec.encode(m.reply().get()));
+            }
+            return;
+        }
+        KrpcMessage message = ((KrpcDecodeResult.Decoded) result).message();
+        if (message instanceof KrpcQuery q) {
+            if (listener.admitQuery(from)) {
+                queriesIn++;
+                listener.onQuery(q, from);
+            }
+            return;
+        }
+        Pending p = match(message.transactionId(), from);
+        if (p == null) {
+            unmatchedIn++;
+            return;
+        }
+        pending.remove(p.tid);
+        p.timer.cancel();
+        long rtt = env.clock().nowMillis() - p.sentAt;
+        if (message instanceof KrpcResponse r) {
+            responses++;
+            // Karn's rule: a round trip after a re-send is ambiguous, so it is not sampled.
+            if (p.attempt == 0) {
+                rtts.computeIfAbsent(from, a -> new RttEstimator()).sample(rtt);
+            }
+            listener.onResponded(r.responder(), from);
+            p.callback.onResponse(r, rtt);
+        } else if (message instanceof KrpcError e) {
+            errors++;
+            p.callback.onError(e);
+        }
+    }
+
+    private Pending match(TransactionId tid, InetSocketAddress from) {
+        byte[] t = tid.toBytes();
+        if (t.length != 2) {
+            return null;
+        }
+        Pending p = pending.get(((t[0] & 0xff) << 8) | (t[1] & 0xff));
+        // An answer must come from the address we asked; anything else is late, stray or spoofed.
+        return p != null && p.to.equals(from) ? p : null;
+    }
+}

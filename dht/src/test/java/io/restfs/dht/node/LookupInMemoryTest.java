@@ -1,0 +1,61 @@
+package io.restfs.dht.node;
+
+import io.restfs.dht.id.NodeId;
+import io.restfs.dht.lookup.LookupResult;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LookupInMemoryTest {
+    @Test
+    void lookupsInThreeHundredNodesFindTheTrueKClosest() {
+        MemoryCluster cluster = new MemoryCluster(42, DhtConfig.defaults(), 5, 40);
+        cluster.grow(300);
+        int exact = 0;
+        int hopsTotal = 0;
+        for (int i = 0; i < 20; i++) {
+            NodeId target = NodeId.random(cluster.seeds);
+            DhtNode from = cluster.nodes.get(cluster.seeds.nextInt(cluster.nodes.size()));
+            LookupResult r = cluster.await(from.lookup(target), 60_000);
+            List<NodeId> expected = MemoryCluster.trueClosest(target,
+                    cluster.nodes.stream().filter(n -> n != from).toList(), 20);
+            List<NodeId> got = r.nodes().stream().map(n -> n.id()).toList();
+            if (got.equals(expected)) {
+                exact++;
+            }
+            hopsTotal += r.hops();
+            assertTrue(r.queriesSent() < 200, "a lookup stays cheap: " + r.queriesSent() + " queries");
+        }
+        assertEquals(20, exact, "every lookup found exactly the true 20 closest");
+        assertTrue(hopsTotal / 20.0 <= 6, "few hops on average: " + hopsTotal / 20.0);
+    }
+
+    @Test
+    void deadPeersCostOneSoftTimeoutNotTheWholeLookup() {
+        MemoryCluster cluster = new MemoryCluster(7, DhtConfig.defaults(), 5, 20);
+        cluster.grow(120);
+        DhtNode from = cluster.nodes.get(0);
+        NodeId target = NodeId.random(cluster.seeds);
+        // Kill the five live nodes closest to the target (other than the asker): they are in every path.
+        List<DhtNode> others = new ArrayList<>(cluster.nodes.subList(1, cluster.nodes.size()));
+        List<NodeId> closest = MemoryCluster.trueClosest(target, others, 5);
+        for (DhtNode n : others) {
+            if (closest.contains(n.id())) {
+                cluster.network.setDown(n.localAddress(), true);
+            }
+        }
+        long start = cluster.time.nowMillis();
+        LookupResult r = cluster.await(from.lookup(target), 60_000);
+        long took = cluster.time.nowMillis() - start;
+        List<NodeId> live = MemoryCluster.trueClosest(target,
+                others.stream().filter(n -> !closest.contains(n.id())).toList(), 20);
+        assertEquals(live, r.nodes().stream().map(n -> n.id()).toList(), "the true 20 closest live nodes");
+        assertTrue(r.softTimeouts() + r.timeouts() >= 1, "it did meet the dead peers");
+        // Five dead peers with 2 s first-attempt timeouts, three slots: bounded by a few timeouts, not 5 x 2 attempts.
+        assertTrue(took < 8_000, "lookup took " + took + " ms of virtual time");
+    }
+}
