@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Run a benchmark (codec, dht, ...) and print its figures.",
         subcommands = {
+            BenchCodecCommand.class,
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
