@@ -8,8 +8,9 @@ import java.time.Instant;
  * @param spec         what the writer said (key, hash, segment, index, version)
  * @param size         its length in bytes
  * @param storedAt     when it was committed
- * @param lastVerified when its bytes last matched its hash (on write, read or scrub)
- * @param lastAccess   when it was last read, to within {@link ShardStore#ACCESS_TIME_GRANULARITY}
+ * @param lastVerified when its bytes last matched its hash (on write, read or scrub), to within
+ *                     {@link ShardStore#TIMESTAMP_GRANULARITY}
+ * @param lastAccess   when it was last read, to within {@link ShardStore#TIMESTAMP_GRANULARITY}
  */
 public record ShardMeta(ShardSpec spec, long size, Instant storedAt, Instant lastVerified, Instant lastAccess) {
 

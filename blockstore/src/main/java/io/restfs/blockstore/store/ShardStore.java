@@ -60,10 +60,11 @@ public final class ShardStore implements AutoCloseable {
     public static final long MAX_SHARD_BYTES = 256L << 20;
 
     /**
-     * How stale a shard's last-access time may get before a read rewrites it. Like Linux
-     * {@code relatime}: one durable index write per shard per hour instead of one per read.
+     * How stale a shard's last-access or last-verified time may get before a read or scrub rewrites
+     * it. Like Linux {@code relatime}: at most one durable index write per shard per hour, instead
+     * of one per read or per scrub pass.
      */
-    public static final Duration ACCESS_TIME_GRANULARITY = Duration.ofHours(1);
+    public static final Duration TIMESTAMP_GRANULARITY = Duration.ofHours(1);
 
     /** Read/write buffer: 64 KiB, the codec's record size, large enough that syscalls don't dominate. */
     private static final int IO_BUFFER_BYTES = 64 * 1024;
@@ -150,8 +151,8 @@ public final class ShardStore implements AutoCloseable {
     /**
      * Stores a shard held in memory. The hash is checked before anything touches the disk.
      *
-     * @return the stored metadata; if the same shard (same key and hash) is already stored,
-     *         its existing metadata, without writing again
+     * @return the stored metadata; if the same shard (same key and hash) is already stored and its
+     *         file is in place, its existing metadata, without writing again
      * @throws ShardHashMismatchException if {@code bytes} do not hash to {@code spec.sha256()}
      * @throws CapacityExceededException if it would not fit
      * @throws ShardConflictException if a shard with another hash is stored under the key
@@ -199,10 +200,19 @@ public final class ShardStore implements AutoCloseable {
                 }
                 if (existing.isPresent()) {
                     ShardMeta old = existing.get().meta();
-                    if (old.sha256().equals(spec.sha256()) && old.size() == length) {
+                    if (!old.sha256().equals(spec.sha256()) || old.size() != length) {
+                        throw new ShardConflictException(key, old.sha256(), spec.sha256());
+                    }
+                    Path file = pathFor(key);
+                    if (Files.exists(file) && Files.size(file) == length) {
                         return old;
                     }
-                    throw new ShardConflictException(key, old.sha256(), spec.sha256());
+                    // The stored copy is gone or damaged: let this write heal it.
+                    if (Files.exists(file)) {
+                        quarantineShard(old, hashFile(file), "size " + Files.size(file) + " != " + length + " on re-put");
+                    } else {
+                        forgetMissing(old);
+                    }
                 }
                 reserve(key, length);
                 boolean committed = false;
@@ -262,7 +272,7 @@ public final class ShardStore implements AutoCloseable {
                     throw new ShardCorruptException(key, meta.sha256(), actual, "hash mismatch on read");
                 }
                 Instant now = clock.instant();
-                if (Duration.between(meta.lastAccess(), now).compareTo(ACCESS_TIME_GRANULARITY) >= 0) {
+                if (stale(meta.lastAccess(), now)) {
                     index.put(meta.withLastAccess(now).withLastVerified(now), ShardIndex.State.COMMITTED);
                 }
                 return data;
@@ -405,7 +415,10 @@ public final class ShardStore implements AutoCloseable {
                         corrupt.add(after);
                     } else {
                         ok++;
-                        index.put(meta.withLastVerified(clock.instant()), ShardIndex.State.COMMITTED);
+                        Instant now = clock.instant();
+                        if (stale(meta.lastVerified(), now)) {
+                            index.put(meta.withLastVerified(now), ShardIndex.State.COMMITTED);
+                        }
                     }
                 } finally {
                     lock.unlock();
@@ -707,6 +720,10 @@ public final class ShardStore implements AutoCloseable {
     }
 
     // ---- helpers ----
+
+    private static boolean stale(Instant recorded, Instant now) {
+        return Duration.between(recorded, now).compareTo(TIMESTAMP_GRANULARITY) >= 0;
+    }
 
     private Optional<ShardMeta> committed(ShardKey key) {
         return index.get(key).filter(ShardIndex.Entry::committed).map(ShardIndex.Entry::meta);

@@ -3,6 +3,7 @@ package io.restfs.blockstore.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -101,6 +103,19 @@ class ShardStoreTest {
             ShardMeta second = store.put(spec(data), data);
             assertEquals(first, second);
             assertEquals(1, store.stats().shardCount());
+        }
+    }
+
+    @Test
+    void storingAShardAgainRestoresItsLostFile() throws IOException {
+        try (ShardStore store = open(MIB)) {
+            byte[] data = bytes(100);
+            store.put(spec(data), data);
+            Files.delete(store.pathFor(spec(data).key()));
+            store.put(spec(data), data);
+            assertArrayEquals(data, store.get(spec(data).key()));
+            assertEquals(1, store.stats().shardCount());
+            assertEquals(100, store.stats().bytesStored());
         }
     }
 
@@ -339,7 +354,7 @@ class ShardStoreTest {
             clock.advance(Duration.ofMinutes(10));
             store.get(key);
             assertEquals(stored, store.meta(key).orElseThrow().lastAccess());
-            clock.advance(ShardStore.ACCESS_TIME_GRANULARITY);
+            clock.advance(ShardStore.TIMESTAMP_GRANULARITY);
             store.get(key);
             assertEquals(clock.instant(), store.meta(key).orElseThrow().lastAccess());
         }
@@ -385,6 +400,44 @@ class ShardStoreTest {
             ScrubReport again = store.scrub(Long.MAX_VALUE, clock.sleeper());
             assertEquals(5, again.ok());
             assertEquals(0, again.orphans() + again.corrupt().size() + again.missing().size());
+        }
+    }
+
+    @Test
+    void scrubAlongsideWritesAndDeletesFindsNothingWrong() throws Exception {
+        try (ShardStore store = open(64 * MIB)) {
+            for (int i = 0; i < 100; i++) {
+                byte[] data = bytes(2000);
+                store.put(spec(data), data);
+            }
+            Random writerRandom = new Random(9);
+            Thread writer = new Thread(() -> {
+                for (int i = 0; i < 150; i++) {
+                    byte[] data = new byte[1 + writerRandom.nextInt(5000)];
+                    writerRandom.nextBytes(data);
+                    ShardKey key = store.put(spec(data), data).key();
+                    if (i % 3 == 0) {
+                        store.delete(key);
+                    }
+                }
+            }, "scrub-test-writer");
+            AtomicReference<Throwable> writerFailure = new AtomicReference<>();
+            writer.setUncaughtExceptionHandler((t, e) -> writerFailure.set(e));
+            writer.start();
+            ScrubReport report;
+            int scrubs = 0;
+            do {
+                report = store.scrub(Long.MAX_VALUE, clock.sleeper());
+                scrubs++;
+                assertTrue(report.corrupt().isEmpty() && report.missing().isEmpty() && report.orphans() == 0,
+                        "scrub " + scrubs + " saw damage that is not there: " + report);
+            } while (writer.isAlive());
+            writer.join();
+            assertNull(writerFailure.get(), () -> "writer failed: " + writerFailure.get());
+            assertTrue(scrubs > 1, "scrubs should have overlapped the writes");
+            assertEquals(0, store.stats().corruptCount());
+            assertEquals(0, store.stats().quarantinedCount());
+            assertEquals(store.stats().shardCount(), filesUnder("shards"));
         }
     }
 
