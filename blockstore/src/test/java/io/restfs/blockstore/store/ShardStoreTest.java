@@ -412,7 +412,7 @@ class ShardStoreTest {
             }
             Random writerRandom = new Random(9);
             Thread writer = new Thread(() -> {
-                for (int i = 0; i < 150; i++) {
+                for (int i = 0; i < 80; i++) {
                     byte[] data = new byte[1 + writerRandom.nextInt(5000)];
                     writerRandom.nextBytes(data);
                     ShardKey key = store.put(spec(data), data).key();
