@@ -38,8 +38,9 @@ public record BencodeLimits(int maxInputBytes, int maxDepth, int maxElements, in
         }
     }
 
+    /** The same limits for inputs up to {@code bytes}; a single string may then fill the whole input. */
     public BencodeLimits withMaxInputBytes(int bytes) {
-        return new BencodeLimits(bytes, maxDepth, maxElements, Math.min(maxStringBytes, bytes), strict);
+        return new BencodeLimits(bytes, maxDepth, maxElements, bytes, strict);
     }
 
     public BencodeLimits lenient() {
