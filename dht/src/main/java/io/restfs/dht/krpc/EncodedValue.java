@@ -6,8 +6,10 @@ import io.restfs.dht.bencode.BencodeLimits;
 
 /** Checks that bytes meant as a BEP 44 {@code v} are one canonical bencoded value within the BEP's size. */
 final class EncodedValue {
+    /** A v sits two levels down (message dict, then "a" or "r"), so it may nest two less than a datagram. */
+    static final int MAX_VALUE_DEPTH = BencodeLimits.KRPC_MAX_DEPTH - 2;
     private static final BencodeDecoder DECODER = new BencodeDecoder(new BencodeLimits(
-            KrpcLimits.MAX_VALUE_BYTES, BencodeLimits.KRPC_MAX_DEPTH, BencodeLimits.KRPC_MAX_ELEMENTS,
+            KrpcLimits.MAX_VALUE_BYTES, MAX_VALUE_DEPTH, BencodeLimits.KRPC_MAX_ELEMENTS,
             KrpcLimits.MAX_VALUE_BYTES, true));
 
     private EncodedValue() {

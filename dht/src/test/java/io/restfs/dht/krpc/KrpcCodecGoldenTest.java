@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Pins the wire layout with the example packets of BEP 5 "DHT Queries" and the test vectors of BEP 44. */
@@ -246,5 +247,41 @@ class KrpcCodecGoldenTest {
         ByteBuf out = Unpooled.buffer();
         codec.encode(new PingQuery(AA, ABC), out);
         assertEquals(buf, out);
+    }
+
+    @Test
+    void refusesToBuildAValueTooDeepToFitInADatagram() {
+        byte[] fits = ascii("l".repeat(14) + "e".repeat(14));
+        byte[] tooDeep = ascii("l".repeat(15) + "e".repeat(15));
+        PutImmutableQuery put = new PutImmutableQuery(AA, ABC, ascii("x"), fits);
+        assertInstanceOf(KrpcDecodeResult.Decoded.class, codec.decode(codec.encode(put)));
+        assertThrows(IllegalArgumentException.class, () -> new PutImmutableQuery(AA, ABC, ascii("x"), tooDeep));
+    }
+
+    @Test
+    void keepsIpv4MappedIpv6ContactsInNodes6() throws Exception {
+        byte[] mapped = hex("00000000000000000000ffff01020304");
+        NodeInfo contact = new NodeInfo(MNO, new InetSocketAddress(java.net.Inet6Address.getByAddress(null, mapped, -1), 6881));
+        KrpcResponse response = KrpcResponse.builder(AA, ABC).nodes(List.of(contact)).build();
+        assertEquals(List.of(contact), response.nodes6());
+        KrpcMessage back = ((KrpcDecodeResult.Decoded) codec.decode(codec.encode(response))).message();
+        assertEquals(response, back);
+    }
+
+    @Test
+    void refusesMutablePutWithoutSequenceNumber() {
+        byte[] packet = mutablePut(new byte[0], BEP44_SIG_TEST1);
+        String text = new String(packet, StandardCharsets.ISO_8859_1).replace("3:seqi1e", "");
+        KrpcDecodeResult.Malformed bad = assertInstanceOf(KrpcDecodeResult.Malformed.class, codec.decode(ascii(text)));
+        assertEquals(KrpcError.PROTOCOL, bad.errorCode());
+        assertTrue(bad.reason().contains("seq"), bad.reason());
+    }
+
+    @Test
+    void refusesOversizedDatagramBeforeParsing() {
+        KrpcDecodeResult.Malformed bad = assertInstanceOf(KrpcDecodeResult.Malformed.class,
+                codec.decode(new byte[1501]));
+        assertTrue(bad.transactionId().isEmpty());
+        assertTrue(bad.reply().isEmpty());
     }
 }
