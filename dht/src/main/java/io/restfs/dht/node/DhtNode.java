@@ -70,6 +70,8 @@ public final class DhtNode {
     static final long INFO_RESIGN_MILLIS = 60_000;
     /** Questionable table members pinged per maintenance pass, least recently seen first. */
     static final int QUESTIONABLE_PINGS_PER_PASS = 8;
+    /** Advertised shard host of a node that serves no shards (with port 0). */
+    public static final String NO_SHARD_HOST = "0.0.0.0";
 
     private final DhtConfig config;
     private final Ed25519KeyPair key;
@@ -94,6 +96,7 @@ public final class DhtNode {
     private long itemsRefused;
     private boolean closed;
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
+    private final CompletableFuture<Void> readyFuture = new CompletableFuture<>();
 
     private DhtNode(DhtConfig config, Ed25519KeyPair key, Environment env, Transport transport, StateStore state) {
         this.config = config;
@@ -139,7 +142,15 @@ public final class DhtNode {
     public static DhtNode start(DhtConfig config, Ed25519KeyPair key, Environment env, Transport transport,
                                 StateStore state) {
         DhtNode node = new DhtNode(config, key, env, transport, state);
-        env.scheduler().execute(node::init);
+        env.scheduler().execute(() -> {
+            try {
+                node.init();
+            } catch (RuntimeException e) {
+                // E.g. a damaged state directory: the owner learns it from ready(), the node stays closed.
+                node.closed = true;
+                node.readyFuture.completeExceptionally(e);
+            }
+        });
         return node;
     }
 
@@ -169,6 +180,12 @@ public final class DhtNode {
         maintenance = env.scheduler().schedule(config.maintenanceMillis(), this::maintain);
         log.info("dht node {} listening on {} ({} contacts, {} items restored)", id, transport.localAddress(),
                 table.size(), restoredItems);
+        readyFuture.complete(null);
+    }
+
+    /** Completes once the node has loaded its state and receives packets. */
+    public CompletableFuture<Void> ready() {
+        return readyFuture;
     }
 
     public NodeId id() {
@@ -515,7 +532,9 @@ public final class DhtNode {
     private RestfsNodeInfo ownInfo() {
         long now = env.clock().nowMillis();
         if (ownInfo == null || now - ownInfoSignedAt >= INFO_RESIGN_MILLIS || ownInfo.freeBytes() != freeBytes) {
-            ownInfo = RestfsNodeInfo.sign(key, config.shardHost(), config.shardPort(), config.failureGroup(),
+            // The codec refuses an empty host on decode, so a node without a shard endpoint says 0.0.0.0:0.
+            String host = config.shardHost().isEmpty() ? NO_SHARD_HOST : config.shardHost();
+            ownInfo = RestfsNodeInfo.sign(key, host, config.shardPort(), config.failureGroup(),
                     freeBytes, Math.max(0, env.wallClock().nowMillis()));
             ownInfoSignedAt = now;
         }

@@ -52,17 +52,30 @@ public final class UdpDht implements AutoCloseable {
                 state = new MemoryStateStore();
             }
             Environment env = new Environment(logic, logic, new SecureRandom(), System::currentTimeMillis);
-            return new UdpDht(logic, DhtNode.start(config, key, env, transport, state));
+            DhtNode node = DhtNode.start(config, key, env, transport, state);
+            node.ready().get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            return new UdpDht(logic, node);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(transport, state, logic);
+            throw new IOException("interrupted while starting the DHT node", e);
+        } catch (ExecutionException | TimeoutException e) {
+            closeQuietly(transport, state, logic);
+            throw new IOException("DHT node did not start: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            if (transport != null) {
-                transport.close();
-            }
-            if (state != null) {
-                state.close();
-            }
-            logic.close();
+            closeQuietly(transport, state, logic);
             throw e;
         }
+    }
+
+    private static void closeQuietly(UdpTransport transport, StateStore state, EventLoopScheduler logic) {
+        if (transport != null) {
+            transport.close();
+        }
+        if (state != null) {
+            state.close();
+        }
+        logic.close();
     }
 
     public DhtNode node() {

@@ -1,0 +1,139 @@
+package io.restfs.dht.node;
+
+import io.restfs.dht.crypto.Ed25519KeyPair;
+import io.restfs.dht.id.NodeId;
+import io.restfs.dht.items.Item;
+import io.restfs.dht.items.ItemStore;
+import io.restfs.dht.krpc.GetQuery;
+import io.restfs.dht.krpc.KrpcError;
+import io.restfs.dht.krpc.KrpcMessage;
+import io.restfs.dht.krpc.KrpcResponse;
+import io.restfs.dht.krpc.PingQuery;
+import io.restfs.dht.krpc.PutImmutableQuery;
+import io.restfs.dht.krpc.RestfsInfoQuery;
+import io.restfs.dht.krpc.RestfsNodeInfo;
+import io.restfs.dht.krpc.TransactionId;
+import io.restfs.dht.routing.Contact;
+import io.restfs.dht.routing.PeerKind;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How a node treats peers on first contact and on the wire, each peer talking real KRPC over the memory network. */
+class PeerProtocolTest {
+    private final MemoryCluster cluster = new MemoryCluster(11, DhtConfig.defaults(), 5, 10);
+
+    private Optional<Contact> contact(DhtNode node, NodeId peer) {
+        return cluster.await(node.contacts(), 1_000).stream().filter(c -> c.id().equals(peer)).findFirst();
+    }
+
+    @Test
+    void mainlinePeerAnswering204StaysARoutingPeerButNeverHoldsData() {
+        DhtNode node = cluster.add();
+        DhtNode other = cluster.add();
+        NodeId mainlineId = NodeId.random(cluster.seeds);
+        cluster.await(node.bootstrap(List.of(other.localAddress())), 10_000);
+        // The Mainline peer pings us; we add it and ask for restfs_info on first contact.
+        RawPeer peer = new RawPeer(mainlineId, cluster.network.attach(cluster.network.nextAddress()),
+                q -> q instanceof RestfsInfoQuery
+                        ? new KrpcError(q.transactionId(), KrpcError.METHOD_UNKNOWN, "Method Unknown")
+                        : KrpcResponse.builder(q.transactionId(), mainlineId).token(new byte[4]).build());
+        peer.send(node.localAddress(), new PingQuery(TransactionId.ofShort(1), mainlineId));
+        cluster.time.advance(5_000);
+        assertEquals(PeerKind.ROUTING_ONLY, contact(node, mainlineId).orElseThrow().kind());
+        assertEquals(PeerKind.RESTFS, contact(node, other.id()).orElseThrow().kind());
+        List<DataHolder> holders = cluster.await(node.closestDataHolders(mainlineId, 5), 30_000);
+        assertEquals(List.of(other.id()), holders.stream().map(h -> h.node().id()).toList(),
+                "only the verified restfs peer may hold data");
+    }
+
+    @Test
+    void peerWhoseIdIsNotTheHashOfItsKeyIsDropped() {
+        DhtNode node = cluster.add();
+        byte[] seed = new byte[32];
+        cluster.seeds.nextBytes(seed);
+        Ed25519KeyPair someKey = Ed25519KeyPair.fromSeed(seed);
+        NodeId claimed = NodeId.random(cluster.seeds);
+        RestfsNodeInfo info = RestfsNodeInfo.sign(someKey, "10.9.9.9", 7000, "g", 1, 1);
+        RawPeer impostor = new RawPeer(claimed, cluster.network.attach(cluster.network.nextAddress()),
+                q -> q instanceof RestfsInfoQuery
+                        ? KrpcResponse.builder(q.transactionId(), claimed).restfsInfo(info).build()
+                        : KrpcResponse.of(q.transactionId(), claimed));
+        impostor.send(node.localAddress(), new PingQuery(TransactionId.ofShort(7), claimed));
+        cluster.time.advance(100);
+        cluster.time.advance(5_000);
+        assertTrue(contact(node, claimed).isEmpty(), "the impostor was removed after verification failed");
+        assertTrue(cluster.await(node.peerInfo(claimed), 1_000).isEmpty());
+    }
+
+    @Test
+    void malformedQueryWithReadableTransactionIdGetsError203() {
+        DhtNode node = cluster.add();
+        RawPeer peer = new RawPeer(NodeId.random(cluster.seeds), cluster.network.attach(cluster.network.nextAddress()),
+                q -> null);
+        // A ping without its "a" dictionary (BEP 5 requires the querier's id).
+        peer.sendRaw(node.localAddress(), "d1:q4:ping1:t2:xy1:y1:qe".getBytes(StandardCharsets.US_ASCII));
+        cluster.time.advance(1_000);
+        assertEquals(1, peer.received.size());
+        KrpcError e = assertInstanceOf(KrpcError.class, peer.received.get(0));
+        assertEquals(KrpcError.PROTOCOL, e.code());
+        assertArrayEquals("xy".getBytes(StandardCharsets.US_ASCII), e.transactionId().toBytes());
+        peer.sendRaw(node.localAddress(), new byte[] {1, 2, 3});
+        cluster.time.advance(1_000);
+        assertEquals(1, peer.received.size(), "garbage without a transaction id is dropped silently");
+    }
+
+    @Test
+    void putWithoutAValidTokenIsRefusedAndUnknownMethodsGet204() {
+        DhtNode node = cluster.add();
+        NodeId peerId = NodeId.random(cluster.seeds);
+        RawPeer peer = new RawPeer(peerId, cluster.network.attach(cluster.network.nextAddress()), q -> null);
+        byte[] v = "3:abc".getBytes(StandardCharsets.US_ASCII);
+        peer.send(node.localAddress(), new PutImmutableQuery(TransactionId.ofShort(1), peerId, new byte[8], v));
+        cluster.time.advance(1_000);
+        KrpcError refused = assertInstanceOf(KrpcError.class, peer.received.get(0));
+        assertEquals(KrpcError.PROTOCOL, refused.code());
+
+        peer.send(node.localAddress(), new GetQuery(TransactionId.ofShort(2), peerId, NodeId.sha1(v)));
+        cluster.time.advance(1_000);
+        byte[] token = assertInstanceOf(KrpcResponse.class, peer.received.get(1)).token().orElseThrow();
+        peer.send(node.localAddress(), new PutImmutableQuery(TransactionId.ofShort(3), peerId, token, v));
+        cluster.time.advance(1_000);
+        assertInstanceOf(KrpcResponse.class, peer.received.get(2));
+        peer.send(node.localAddress(), new GetQuery(TransactionId.ofShort(4), peerId, NodeId.sha1(v)));
+        cluster.time.advance(1_000);
+        assertArrayEquals(v, ((KrpcResponse) peer.received.get(3)).value().orElseThrow());
+
+        peer.send(node.localAddress(), new io.restfs.dht.krpc.UnknownQuery(TransactionId.ofShort(5), peerId, "vote"));
+        cluster.time.advance(1_000);
+        assertEquals(KrpcError.METHOD_UNKNOWN, assertInstanceOf(KrpcError.class, peer.received.get(4)).code());
+    }
+
+    @Test
+    void publishedItemOutlivesExpiryUntilUnpublished() {
+        cluster.grow(30);
+        DhtNode owner = cluster.nodes.get(3);
+        DhtNode reader = cluster.nodes.get(20);
+        byte[] seed = new byte[32];
+        cluster.seeds.nextBytes(seed);
+        Item.Mutable item = DhtNode.signMutable(Ed25519KeyPair.fromSeed(seed), new byte[0], 1,
+                "4:spam".getBytes(StandardCharsets.US_ASCII));
+        PutResult first = cluster.await(owner.publish(item), 30_000);
+        assertFalse(first.storedOn().isEmpty());
+        cluster.time.advance(3 * ItemStore.EXPIRE_MILLIS);
+        assertEquals(Optional.of(item), cluster.await(reader.get(item.target()), 30_000),
+                "republished every hour, so still there after three expiry periods");
+        assertTrue(cluster.await(owner.unpublish(item.target()), 1_000));
+        cluster.time.advance(ItemStore.EXPIRE_MILLIS + 2 * 60_000);
+        assertEquals(Optional.empty(), cluster.await(reader.get(item.target()), 30_000),
+                "expired two hours after the last republish");
+    }
+}
