@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Peer-to-peer storage: encrypted, erasure-coded, spread over machines you control.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
             BenchCommand.class,
         })
 public final class Main implements Runnable {
