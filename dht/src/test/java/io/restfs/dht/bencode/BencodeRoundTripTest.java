@@ -11,7 +11,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class BencodeRoundTripProperties {
+class BencodeRoundTripTest {
     private final BencodeDecoder decoder = new BencodeDecoder(new BencodeLimits(1 << 20, 16, 1 << 16, 1 << 20, true));
 
     @Property(tries = 500)

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class KrpcRoundTripProperties {
+class KrpcRoundTripTest {
     /** Random messages can exceed one datagram (a 1000-byte v plus nodes); the round trip is about layout, not size. */
     private final KrpcCodec codec = new KrpcCodec(BencodeLimits.KRPC.withMaxInputBytes(8192));
 
