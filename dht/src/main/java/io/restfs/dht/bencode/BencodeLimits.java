@@ -17,8 +17,8 @@ public record BencodeLimits(int maxInputBytes, int maxDepth, int maxElements, in
      */
     public static final int KRPC_MAX_PACKET_BYTES = 1500;
     /**
-     * A KRPC message nests at most 4 deep (message dict, "a"/"r" dict, "values" list, and a BEP 44 "v" value that
-     * may itself nest); 16 leaves room for structured "v" values while bounding recursion.
+     * A KRPC message itself nests three containers deep (message, "a"/"r", then "values" or "restfs"); only a
+     * BEP 44 "v" nests further. 16 leaves room for structured "v" values while bounding recursion.
      */
     public static final int KRPC_MAX_DEPTH = 16;
     /**
