@@ -274,7 +274,7 @@ public final class KrpcCodec {
 
     private static RestfsNodeInfo restfsInfo(BDict d) throws Invalid {
         byte[] pk = string(d, "pk", Ed25519.PUBLIC_KEY_BYTES, Ed25519.PUBLIC_KEY_BYTES);
-        String host = utf8(string(d, "host", 1, KrpcLimits.MAX_HOST_BYTES), "host");
+        String host = utf8(string(d, "host", 0, KrpcLimits.MAX_HOST_BYTES), "host");
         long port = integer(d, "port");
         if (port < 0 || port > 0xffff) {
             throw new Invalid("restfs port out of range: " + port);

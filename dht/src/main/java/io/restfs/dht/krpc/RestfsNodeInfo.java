@@ -16,7 +16,8 @@ import java.util.Arrays;
  * without {@code sig}.
  *
  * @param publicKey       32-byte Ed25519 public key
- * @param shardHost       host name or IP literal of the shard-transfer endpoint
+ * @param shardHost       host name or IP literal of the shard-transfer endpoint; empty when the node serves no
+ *                        shards (see {@link #servesShards()})
  * @param shardPort       TCP port of the shard-transfer endpoint
  * @param failureGroup    operator label; shards of one segment go to distinct groups first
  * @param freeBytes       free storage capacity in bytes
@@ -53,6 +54,11 @@ public record RestfsNodeInfo(byte[] publicKey, String shardHost, int shardPort, 
     /** True when the signature is valid for the fields under {@code publicKey}. */
     public boolean signatureValid() {
         return Ed25519.verify(publicKey, signedPayload(), signature);
+    }
+
+    /** False for a node that advertises no shard-transfer endpoint (empty host or port 0). */
+    public boolean servesShards() {
+        return !shardHost.isEmpty() && shardPort != 0;
     }
 
     /** The node id this key stands for (SHA-1 of the public key); peers compare it with the sender's id. */

@@ -284,4 +284,15 @@ class KrpcCodecGoldenTest {
         assertTrue(bad.transactionId().isEmpty());
         assertTrue(bad.reply().isEmpty());
     }
+
+    @Test
+    void carriesRestfsInfoOfANodeWithoutShardEndpoint() {
+        io.restfs.dht.crypto.Ed25519KeyPair key = io.restfs.dht.crypto.Ed25519KeyPair.fromSeed(new byte[32]);
+        RestfsNodeInfo info = RestfsNodeInfo.sign(key, "", 0, "", 0, 1);
+        assertFalse(info.servesShards());
+        KrpcResponse response = KrpcResponse.builder(AA, key.nodeId()).restfsInfo(info).build();
+        KrpcResponse back = (KrpcResponse) ((KrpcDecodeResult.Decoded) codec.decode(codec.encode(response))).message();
+        assertEquals(response, back);
+        assertTrue(back.restfsInfo().orElseThrow().signatureValid());
+    }
 }
