@@ -1,5 +1,6 @@
 package io.restfs.dht.node;
 
+import io.restfs.dht.bencode.BencodeLimits;
 import io.restfs.dht.crypto.Bep44;
 import io.restfs.dht.crypto.Ed25519KeyPair;
 import io.restfs.dht.env.Cancellable;
@@ -13,6 +14,7 @@ import io.restfs.dht.krpc.AnnouncePeerQuery;
 import io.restfs.dht.krpc.FindNodeQuery;
 import io.restfs.dht.krpc.GetPeersQuery;
 import io.restfs.dht.krpc.GetQuery;
+import io.restfs.dht.krpc.KrpcCodec;
 import io.restfs.dht.krpc.KrpcError;
 import io.restfs.dht.krpc.KrpcMessage;
 import io.restfs.dht.krpc.KrpcQuery;
@@ -86,6 +88,7 @@ public final class DhtNode {
     private final RateLimiter limiter;
     private final PeerStore peers;
     private final PeerInfoDirectory infos = new PeerInfoDirectory(MAX_PEER_INFOS);
+    private final KrpcCodec codec = new KrpcCodec();
     private final TreeSet<NodeId> infoPending = new TreeSet<>();
     private final TreeSet<NodeId> pinging = new TreeSet<>();
     private final TreeMap<NodeId, Cancellable> published = new TreeMap<>();
@@ -298,6 +301,36 @@ public final class DhtNode {
         NodeId target = Bep44.mutableTarget(publicKey, salt);
         byte[] s = salt.clone();
         return onLogic(() -> getNow(target, s));
+    }
+
+    /** BEP 5 get_peers: the peers announced for {@code infoHash}, collected along a lookup of it. */
+    public CompletableFuture<List<InetSocketAddress>> getPeers(NodeId infoHash) {
+        return onLogic(() -> {
+            java.util.LinkedHashSet<InetSocketAddress> found = new java.util.LinkedHashSet<>();
+            return runLookup(infoHash, t -> new GetPeersQuery(t, id, infoHash), (node, r) -> found.addAll(r.values()))
+                    .thenApply(result -> List.copyOf(found));
+        });
+    }
+
+    /**
+     * BEP 5 announce_peer: tells the k nodes closest to {@code infoHash} that this host serves it on {@code port}
+     * (or, with {@code impliedPort}, on the port our datagrams come from); completes with the number that accepted.
+     */
+    public CompletableFuture<Integer> announcePeer(NodeId infoHash, int port, boolean impliedPort) {
+        return onLogic(() -> runLookup(infoHash, t -> new GetPeersQuery(t, id, infoHash), (n, r) -> { })
+                .thenCompose(result -> {
+                    List<LookupResult.Answered> withToken = result.closest().stream()
+                            .filter(a -> a.response().token().isPresent()).toList();
+                    List<CompletableFuture<Boolean>> acks = new ArrayList<>();
+                    for (LookupResult.Answered a : withToken) {
+                        byte[] token = a.response().token().get();
+                        acks.add(rpc.call(a.node().address(), a.node().id(),
+                                        t -> new AnnouncePeerQuery(t, id, infoHash, port, impliedPort, token))
+                                .handle((r, e) -> e == null));
+                    }
+                    return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenApply(v ->
+                            (int) acks.stream().filter(CompletableFuture::join).count());
+                }));
     }
 
     /**
@@ -708,19 +741,21 @@ public final class DhtNode {
             return KrpcResponse.of(t, id);
         }
         if (query instanceof GetQuery q) {
-            KrpcResponse.Builder b = KrpcResponse.builder(t, id).token(tokens.issue(from.getAddress()))
-                    .nodes(seeds(q.target()));
+            byte[] token = tokens.issue(from.getAddress());
             Optional<Item> item = items.get(q.target());
-            if (item.isPresent() && item.get() instanceof Item.Mutable m) {
-                if (q.seq().isPresent() && m.seq() <= q.seq().getAsLong()) {
-                    b.seq(m.seq());
-                } else {
-                    b.value(m.value()).mutable(m.publicKey(), m.signature(), m.seq());
+            return fitted(seeds(q.target()), nodes -> {
+                KrpcResponse.Builder b = KrpcResponse.builder(t, id).token(token).nodes(nodes);
+                if (item.isPresent() && item.get() instanceof Item.Mutable m) {
+                    if (q.seq().isPresent() && m.seq() <= q.seq().getAsLong()) {
+                        b.seq(m.seq());
+                    } else {
+                        b.value(m.value()).mutable(m.publicKey(), m.signature(), m.seq());
+                    }
+                } else if (item.isPresent()) {
+                    b.value(item.get().value());
                 }
-            } else if (item.isPresent()) {
-                b.value(item.get().value());
-            }
-            return b.build();
+                return b.build();
+            });
         }
         if (query instanceof PutImmutableQuery q) {
             if (!tokens.isValid(from.getAddress(), q.token())) {
@@ -748,6 +783,20 @@ public final class DhtNode {
             return new KrpcError(t, KrpcError.METHOD_UNKNOWN, "method unknown: " + q.method());
         }
         return new KrpcError(t, KrpcError.METHOD_UNKNOWN, "method unknown: " + query.method());
+    }
+
+    /**
+     * The response built with as many of {@code nodes} (closest first) as fit one KRPC datagram: a get answer
+     * carrying a 1000-byte value and 20 contacts would exceed what peers accept (1500 bytes).
+     */
+    private KrpcResponse fitted(List<NodeInfo> nodes, Function<List<NodeInfo>, KrpcResponse> build) {
+        List<NodeInfo> use = nodes;
+        KrpcResponse r = build.apply(use);
+        while (!use.isEmpty() && codec.encode(r).length > BencodeLimits.KRPC_MAX_PACKET_BYTES) {
+            use = use.subList(0, Math.max(0, use.size() - 2));
+            r = build.apply(use);
+        }
+        return r;
     }
 
     private KrpcMessage store(TransactionId t, Item item, InetSocketAddress from, OptionalLong cas) {

@@ -408,7 +408,8 @@ public final class RoutingTable {
     }
 
     private static Liveness liveness(Entry e, long now) {
-        if (e.failures >= BAD_AFTER_FAILURES) {
+        // A node that never answered gets no second chance: it may be a spoofed source address.
+        if (e.failures >= BAD_AFTER_FAILURES || (e.failures >= 1 && e.lastResponse == Contact.NEVER)) {
             return Liveness.BAD;
         }
         if (e.lastResponse != Contact.NEVER && e.failures == 0 && now - e.lastSeen < QUESTIONABLE_AFTER_MILLIS) {

@@ -136,4 +136,50 @@ class PeerProtocolTest {
         assertEquals(Optional.empty(), cluster.await(reader.get(item.target()), 30_000),
                 "expired two hours after the last republish");
     }
+
+    @Test
+    void announcedPeerIsFoundByGetPeers() {
+        cluster.grow(25);
+        NodeId infoHash = NodeId.random(cluster.seeds);
+        DhtNode seeder = cluster.nodes.get(2);
+        int accepted = cluster.await(seeder.announcePeer(infoHash, 51413, false), 30_000);
+        assertTrue(accepted >= 10, "announced to " + accepted + " nodes");
+        List<java.net.InetSocketAddress> peers = cluster.await(cluster.nodes.get(19).getPeers(infoHash), 30_000);
+        assertEquals(List.of(new java.net.InetSocketAddress(seeder.localAddress().getAddress(), 51413)), peers);
+    }
+
+    @Test
+    void largestAllowedValueTravelsInOneDatagramWithFewerContacts() {
+        cluster.grow(25);
+        // A 1000-byte bencoded string: "996:" + 996 bytes.
+        byte[] v = new byte[1000];
+        java.util.Arrays.fill(v, (byte) 'x');
+        System.arraycopy("996:".getBytes(StandardCharsets.US_ASCII), 0, v, 0, 4);
+        PutResult put = cluster.await(cluster.nodes.get(1).putImmutable(v), 30_000);
+        assertTrue(put.storedOn().size() >= 10, "stored on " + put.storedOn().size());
+        Optional<Item> got = cluster.await(cluster.nodes.get(22).get(NodeId.sha1(v)), 30_000);
+        assertArrayEquals(v, got.orElseThrow().value());
+        assertEquals(0, cluster.await(cluster.nodes.get(22).stats(), 1_000).rpc().malformedIn(),
+                "no answer was too big for the receiver's decoder");
+    }
+
+    @Test
+    void sameSeedGivesTheSameRunEvenThroughTheWholeStack() {
+        List<String> first = run(99);
+        List<String> second = run(99);
+        assertEquals(first, second);
+        assertFalse(first.equals(run(100)), "another seed gives another run");
+    }
+
+    private static List<String> run(long seed) {
+        MemoryCluster c = new MemoryCluster(seed, DhtConfig.defaults(), 5, 50);
+        c.grow(40);
+        List<String> trace = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            io.restfs.dht.lookup.LookupResult r = c.await(c.nodes.get(i).lookup(NodeId.random(c.seeds)), 60_000);
+            trace.add(r.nodes() + " hops=" + r.hops() + " q=" + r.queriesSent() + " t=" + r.durationMillis());
+        }
+        trace.add(c.await(c.nodes.get(0).stats(), 1_000).toString());
+        return trace;
+    }
 }

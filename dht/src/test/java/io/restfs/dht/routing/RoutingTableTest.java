@@ -132,6 +132,15 @@ class RoutingTableTest {
     }
 
     @Test
+    void nodeThatNeverAnsweredIsBadAfterOneFailure() {
+        RoutingTable table = new RoutingTable(SELF, 8, time);
+        table.observe(farId(1), nextAddress(), false);
+        assertEquals(Liveness.QUESTIONABLE, table.liveness(farId(1)));
+        table.failed(farId(1));
+        assertEquals(Liveness.BAD, table.liveness(farId(1)), "a querier we could never reach may be spoofed");
+    }
+
+    @Test
     void knownIdFromAnotherAddressIsRejected() {
         RoutingTable table = new RoutingTable(SELF, 8, time);
         InetSocketAddress a = nextAddress();
