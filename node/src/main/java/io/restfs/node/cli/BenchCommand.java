@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Run a benchmark (codec, dht, ...) and print its figures.",
         subcommands = {
             BenchCodecCommand.class,
+            BenchDhtCommand.class,
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
