@@ -72,8 +72,6 @@ public final class DhtNode {
     static final long INFO_RESIGN_MILLIS = 60_000;
     /** Questionable table members pinged per maintenance pass, least recently seen first. */
     static final int QUESTIONABLE_PINGS_PER_PASS = 8;
-    /** Advertised shard host of a node that serves no shards (with port 0). */
-    public static final String NO_SHARD_HOST = "0.0.0.0";
 
     private final DhtConfig config;
     private final Ed25519KeyPair key;
@@ -335,13 +333,15 @@ public final class DhtNode {
 
     /**
      * Up to {@code n} restfs peers closest to {@code target} that may hold data: each answered restfs_info with a
-     * valid signature by the key its id derives from. Routing-only (Mainline) peers are never among them.
+     * valid signature by the key its id derives from, and advertises a shard endpoint. Routing-only (Mainline)
+     * peers are never among them.
      */
     public CompletableFuture<List<DataHolder>> closestDataHolders(NodeId target, int n) {
         return onLogic(() -> lookupNow(target).thenCompose(result -> {
             List<CompletableFuture<Optional<DataHolder>>> asks = new ArrayList<>();
             for (NodeInfo node : result.nodes()) {
-                asks.add(infoOf(node).thenApply(o -> o.map(info -> new DataHolder(node, info))));
+                asks.add(infoOf(node).thenApply(o -> o.filter(RestfsNodeInfo::servesShards)
+                        .map(info -> new DataHolder(node, info))));
             }
             return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> asks.stream()
                     .map(CompletableFuture::join).flatMap(Optional::stream).limit(n).toList());
@@ -565,9 +565,7 @@ public final class DhtNode {
     private RestfsNodeInfo ownInfo() {
         long now = env.clock().nowMillis();
         if (ownInfo == null || now - ownInfoSignedAt >= INFO_RESIGN_MILLIS || ownInfo.freeBytes() != freeBytes) {
-            // The codec refuses an empty host on decode, so a node without a shard endpoint says 0.0.0.0:0.
-            String host = config.shardHost().isEmpty() ? NO_SHARD_HOST : config.shardHost();
-            ownInfo = RestfsNodeInfo.sign(key, host, config.shardPort(), config.failureGroup(),
+            ownInfo = RestfsNodeInfo.sign(key, config.shardHost(), config.shardPort(), config.failureGroup(),
                     freeBytes, Math.max(0, env.wallClock().nowMillis()));
             ownInfoSignedAt = now;
         }

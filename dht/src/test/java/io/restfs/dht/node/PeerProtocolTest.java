@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How a node treats peers on first contact and on the wire, each peer talking real KRPC over the memory network. */
 class PeerProtocolTest {
-    private final MemoryCluster cluster = new MemoryCluster(11, DhtConfig.defaults(), 5, 10);
+    private final MemoryCluster cluster = new MemoryCluster(11,
+            DhtConfig.defaults().withShardEndpoint("10.200.0.1", 7000, "rack-a"), 5, 10);
 
     private Optional<Contact> contact(DhtNode node, NodeId peer) {
         return cluster.await(node.contacts(), 1_000).stream().filter(c -> c.id().equals(peer)).findFirst();
