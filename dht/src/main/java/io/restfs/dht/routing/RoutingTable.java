@@ -93,6 +93,11 @@ public final class RoutingTable {
             int index = bucketIndex(id);
             Bucket bucket = buckets.get(index);
             Entry existing = find(bucket.live, id);
+            if (existing != null && !existing.address.equals(address) && liveness(existing, now) == Liveness.BAD) {
+                // The old address stopped answering: a node that moved may take its slot again.
+                bucket.live.remove(existing);
+                existing = null;
+            }
             if (existing != null) {
                 if (!existing.address.equals(address)) {
                     // An id moving address is how a spoofer would hijack a slot (BEP 42's concern): keep the old.

@@ -148,6 +148,12 @@ class RoutingTableTest {
         assertInstanceOf(Observation.Rejected.class, table.observe(farId(1), nextAddress(), true));
         assertEquals(a, table.get(farId(1)).orElseThrow().address());
         assertInstanceOf(Observation.Rejected.class, table.observe(SELF, nextAddress(), true));
+        table.failed(farId(1));
+        table.failed(farId(1));
+        InetSocketAddress moved = nextAddress();
+        assertInstanceOf(Observation.Added.class, table.observe(farId(1), moved, true),
+                "once bad at its old address, the id may come back from a new one");
+        assertEquals(moved, table.get(farId(1)).orElseThrow().address());
     }
 
     @Test
