@@ -178,9 +178,14 @@ public final class DhtNode {
                 askInfo(c.id(), c.address());
             }
         }
+        // Items we publish go out again once the table has had a maintenance period to fill, then hourly.
+        List<Item> mine = state.loadPublished();
+        for (Item item : mine) {
+            scheduleRepublish(item, config.maintenanceMillis());
+        }
         maintenance = env.scheduler().schedule(config.maintenanceMillis(), this::maintain);
-        log.info("dht node {} listening on {} ({} contacts, {} items restored)", id, transport.localAddress(),
-                table.size(), restoredItems);
+        log.info("dht node {} listening on {} ({} contacts, {} items held, {} published restored)", id,
+                transport.localAddress(), table.size(), restoredItems, mine.size());
         readyFuture.complete(null);
     }
 
@@ -270,7 +275,8 @@ public final class DhtNode {
             if (old != null) {
                 old.cancel();
             }
-            scheduleRepublish(item);
+            scheduleRepublish(item, config.republishMillis());
+            state.savePublished(item);
             return putNow(item, OptionalLong.empty());
         });
     }
@@ -281,6 +287,7 @@ public final class DhtNode {
             Cancellable c = published.remove(target);
             if (c != null) {
                 c.cancel();
+                state.deletePublished(target);
             }
             return CompletableFuture.completedFuture(c != null);
         });
@@ -449,12 +456,12 @@ public final class DhtNode {
         state.saveContacts(out);
     }
 
-    private void scheduleRepublish(Item item) {
-        Cancellable c = env.scheduler().schedule(config.republishMillis(), () -> {
+    private void scheduleRepublish(Item item, long delayMillis) {
+        Cancellable c = env.scheduler().schedule(delayMillis, () -> {
             if (closed || !published.containsKey(item.target())) {
                 return;
             }
-            scheduleRepublish(item);
+            scheduleRepublish(item, config.republishMillis());
             putNow(item, OptionalLong.empty()).whenComplete((r, e) -> {
                 if (e != null) {
                     log.info("dht node {}: republish of {} failed: {}", id, item.target(), e.toString());

@@ -1,6 +1,7 @@
 package io.restfs.dht.persist;
 
 import io.restfs.dht.id.NodeId;
+import io.restfs.dht.items.Item;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.TreeMap;
 public final class MemoryStateStore implements StateStore {
     private List<SavedContact> contacts = List.of();
     private final TreeMap<NodeId, SavedItem> items = new TreeMap<>();
+    private final TreeMap<NodeId, Item> published = new TreeMap<>();
 
     @Override
     public synchronized void saveContacts(List<SavedContact> contacts) {
@@ -34,6 +36,21 @@ public final class MemoryStateStore implements StateStore {
     @Override
     public synchronized List<SavedItem> loadItems() {
         return new ArrayList<>(items.values());
+    }
+
+    @Override
+    public synchronized void savePublished(Item item) {
+        published.put(item.target(), item);
+    }
+
+    @Override
+    public synchronized void deletePublished(NodeId target) {
+        published.remove(target);
+    }
+
+    @Override
+    public synchronized List<Item> loadPublished() {
+        return new ArrayList<>(published.values());
     }
 
     @Override

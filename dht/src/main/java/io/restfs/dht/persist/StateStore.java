@@ -1,6 +1,7 @@
 package io.restfs.dht.persist;
 
 import io.restfs.dht.id.NodeId;
+import io.restfs.dht.items.Item;
 
 import java.util.List;
 
@@ -21,6 +22,14 @@ public interface StateStore extends AutoCloseable {
 
     /** Every saved item, in target order. */
     List<SavedItem> loadItems();
+
+    /** Saves (or replaces) an item this node publishes and keeps republishing. */
+    void savePublished(Item item);
+
+    void deletePublished(NodeId target);
+
+    /** Every item this node publishes, in target order. */
+    List<Item> loadPublished();
 
     @Override
     void close();

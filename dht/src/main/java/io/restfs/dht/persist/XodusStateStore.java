@@ -28,14 +28,15 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * The routing table and held items in a Xodus environment under the node's state directory. Two stores:
- * {@code contacts} (node id -> address and kind) and {@code items} (target -> item, source and wall-clock
- * time of the last put). Each record starts with a format version byte. Writes are not fsynced one by one:
+ * The routing table and held items in a Xodus environment under the node's state directory. Three stores:
+ * {@code contacts} (node id -> address and kind), {@code items} (target -> item, source and wall-clock
+ * time of the last put) and {@code published} (target -> item this node republishes). Each record starts with a format version byte. Writes are not fsynced one by one:
  * DHT state is a cache that the network can rebuild, so losing the last second of it on a crash is fine.
  */
 public final class XodusStateStore implements StateStore {
     private static final String CONTACTS = "contacts";
     private static final String ITEMS = "items";
+    private static final String PUBLISHED = "published";
     private static final int FORMAT = 1;
     private static final int IMMUTABLE = 0;
     private static final int MUTABLE = 1;
@@ -165,17 +166,7 @@ public final class XodusStateStore implements StateStore {
             out.writeByte(FORMAT);
             out.writeLong(wallClock.getAsLong() - s.ageMillis());
             writeBytes(out, s.source().getAddress());
-            if (s.item() instanceof Item.Mutable m) {
-                out.writeByte(MUTABLE);
-                writeBytes(out, m.publicKey());
-                writeBytes(out, m.salt());
-                out.writeLong(m.seq());
-                writeBytes(out, m.value());
-                writeBytes(out, m.signature());
-            } else {
-                out.writeByte(IMMUTABLE);
-                writeBytes(out, s.item().value());
-            }
+            writeItem(out, s.item());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -187,18 +178,78 @@ public final class XodusStateStore implements StateStore {
             checkFormat(in.readUnsignedByte(), "item");
             long storedWall = in.readLong();
             InetAddress source = InetAddress.getByAddress(readBytes(in, 16));
-            int type = in.readUnsignedByte();
-            Item item = switch (type) {
-                case IMMUTABLE -> new Item.Immutable(readBytes(in, Item.MAX_VALUE_BYTES));
-                case MUTABLE -> new Item.Mutable(readBytes(in, 32), readBytes(in, Item.MAX_SALT_BYTES), in.readLong(),
-                        readBytes(in, Item.MAX_VALUE_BYTES), readBytes(in, 64));
-                default -> throw new IOException("unknown item type " + type);
-            };
+            Item item = readItem(in);
             long age = Math.max(0, wallClock.getAsLong() - storedWall);
             return new SavedItem(item, age, source);
         } catch (IOException e) {
             throw new StateFormatException("cannot read saved item: " + e.getMessage(), e);
         }
+    }
+
+    private static void writeItem(DataOutputStream out, Item item) throws IOException {
+        if (item instanceof Item.Mutable m) {
+            out.writeByte(MUTABLE);
+            writeBytes(out, m.publicKey());
+            writeBytes(out, m.salt());
+            out.writeLong(m.seq());
+            writeBytes(out, m.value());
+            writeBytes(out, m.signature());
+        } else {
+            out.writeByte(IMMUTABLE);
+            writeBytes(out, item.value());
+        }
+    }
+
+    private static Item readItem(DataInputStream in) throws IOException {
+        int type = in.readUnsignedByte();
+        return switch (type) {
+            case IMMUTABLE -> new Item.Immutable(readBytes(in, Item.MAX_VALUE_BYTES));
+            case MUTABLE -> new Item.Mutable(readBytes(in, 32), readBytes(in, Item.MAX_SALT_BYTES), in.readLong(),
+                    readBytes(in, Item.MAX_VALUE_BYTES), readBytes(in, 64));
+            default -> throw new IOException("unknown item type " + type);
+        };
+    }
+
+    @Override
+    public void savePublished(Item item) {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bos)) {
+            out.writeByte(FORMAT);
+            writeItem(out, item);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] value = bos.toByteArray();
+        env.executeInTransaction(txn -> env.openStore(PUBLISHED, StoreConfig.WITHOUT_DUPLICATES, txn).put(txn,
+                new ArrayByteIterable(item.target().toBytes()), new ArrayByteIterable(value)));
+    }
+
+    @Override
+    public void deletePublished(NodeId target) {
+        env.executeInTransaction(txn -> env.openStore(PUBLISHED, StoreConfig.WITHOUT_DUPLICATES, txn)
+                .delete(txn, new ArrayByteIterable(target.toBytes())));
+    }
+
+    @Override
+    public List<Item> loadPublished() {
+        return env.computeInReadonlyTransaction(txn -> {
+            List<Item> out = new ArrayList<>();
+            if (!env.storeExists(PUBLISHED, txn)) {
+                return out;
+            }
+            Store store = env.openStore(PUBLISHED, StoreConfig.WITHOUT_DUPLICATES, txn);
+            try (Cursor c = store.openCursor(txn)) {
+                while (c.getNext()) {
+                    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes(c.getValue())))) {
+                        checkFormat(in.readUnsignedByte(), "published item");
+                        out.add(readItem(in));
+                    } catch (IOException e) {
+                        throw new StateFormatException("cannot read published item: " + e.getMessage(), e);
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     private static void checkFormat(int format, String what) throws IOException {

@@ -139,6 +139,25 @@ class PeerProtocolTest {
     }
 
     @Test
+    void restartedOwnerKeepsRepublishingWhatItPublished() {
+        cluster.grow(20);
+        io.restfs.dht.persist.MemoryStateStore ownerState = new io.restfs.dht.persist.MemoryStateStore();
+        DhtNode owner = cluster.add(ownerState);
+        Ed25519KeyPair ownerKey = cluster.keys.get(cluster.keys.size() - 1);
+        cluster.await(owner.bootstrap(List.of(cluster.nodes.get(0).localAddress())), 30_000);
+        Item.Immutable item = new Item.Immutable("5:hello".getBytes(StandardCharsets.US_ASCII));
+        cluster.await(owner.publish(item), 30_000);
+        java.net.InetSocketAddress address = owner.localAddress();
+        cluster.await(owner.close(), 1_000);
+
+        DhtNode again = cluster.add(ownerKey, address, ownerState);
+        cluster.time.advance(3 * ItemStore.EXPIRE_MILLIS);
+        assertEquals(1, cluster.await(again.stats(), 1_000).publishedItems());
+        assertEquals(Optional.of(item), cluster.await(cluster.nodes.get(5).get(item.target()), 30_000),
+                "the restarted owner went on republishing");
+    }
+
+    @Test
     void announcedPeerIsFoundByGetPeers() {
         cluster.grow(25);
         NodeId infoHash = NodeId.random(cluster.seeds);

@@ -30,6 +30,9 @@ class XodusStateStoreTest {
             store.saveItem(new SavedItem(immutable, 0, source));
             store.saveItem(new SavedItem(new Item.Immutable("i43e".getBytes()), 0, source));
             store.deleteItem(new Item.Immutable("i43e".getBytes()).target());
+            store.savePublished(mutable);
+            store.savePublished(immutable);
+            store.deletePublished(immutable.target());
         }
         wall.addAndGet(10_000);
         try (XodusStateStore store = XodusStateStore.open(dir, wall::get)) {
@@ -40,6 +43,7 @@ class XodusStateStoreTest {
             assertEquals(mutable, m.item());
             assertEquals(10_500, m.ageMillis(), "downtime counts towards expiry");
             assertEquals(source, m.source());
+            assertEquals(List.of(mutable), store.loadPublished());
             store.saveContacts(List.of());
             assertEquals(List.of(), store.loadContacts(), "saving replaces the whole table");
         }
