@@ -22,6 +22,22 @@ public interface ErasureCoder {
      */
     void reconstruct(byte[][] shards, boolean[] present, int offset, int length);
 
+    /**
+     * Like {@link #reconstruct} but fills in only the missing data shards ({@code shards[0..k)}); arrays
+     * of missing parity shards are neither read nor written and may be null. A reader needs only the
+     * data, and rebuilding parity it will not use would cost as much again per parity shard.
+     */
+    default void reconstructData(byte[][] shards, boolean[] present, int offset, int length) {
+        byte[][] all = shards.clone();
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == null) {
+                all[i] = new byte[offset + length];
+            }
+        }
+        reconstruct(all, present, offset, length);
+        System.arraycopy(all, 0, shards, 0, dataShards());
+    }
+
     /** Makes a coder for a policy's k and m; {@link SegmentCodec} keeps one per (k, m). */
     @FunctionalInterface
     interface Factory {

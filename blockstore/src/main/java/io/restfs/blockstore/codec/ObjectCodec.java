@@ -44,8 +44,18 @@ public final class ObjectCodec {
      */
     public List<EncodedSegment> encode(byte[] object, CodecPolicy policy, BucketKey key, Supplier<SegmentId> ids) {
         List<EncodedSegment> out = new ArrayList<>(segmentCount(object.length, policy));
+        encode(object, policy, key, ids, out::add);
+        return out;
+    }
+
+    /**
+     * Encodes {@code object} (no copy is made), handing each segment to {@code sink} in order on the
+     * calling thread as soon as it and those before it are done, so the caller can ship and drop them.
+     */
+    public void encode(byte[] object, CodecPolicy policy, BucketKey key, Supplier<SegmentId> ids,
+            Consumer<EncodedSegment> sink) {
         int size = policy.segmentSize();
-        Window<EncodedSegment> w = new Window<>(out::add);
+        Window<EncodedSegment> w = new Window<>(sink);
         for (int off = 0; off < object.length; off += size) {
             int start = off;
             int len = Math.min(size, object.length - off);
@@ -53,7 +63,6 @@ public final class ObjectCodec {
             w.submit(() -> codec.encode(policy, id, key, object, start, len));
         }
         w.drain();
-        return out;
     }
 
     /**

@@ -221,12 +221,12 @@ public final class SegmentCodec {
             allData &= present[i];
         }
         if (!allData) {
-            for (int i = 0; i < total; i++) {
+            for (int i = 0; i < k; i++) {
                 if (!present[i]) {
                     rs[i] = new byte[ShardHeader.SIZE + payloadLength];
                 }
             }
-            coder(k, policy.m()).reconstruct(rs, present, ShardHeader.SIZE, payloadLength);
+            coder(k, policy.m()).reconstructData(rs, present, ShardHeader.SIZE, payloadLength);
         }
 
         // 4. Decrypt (or gather) into the stored bytes, decompress, check the plaintext hash.

@@ -100,6 +100,9 @@ final class BenchCodecCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %-26s encode %.2f  decode %.2f%n", "pipeline / bound", d.encodeVsBound(), d.decodeVsBound());
         out.printf(Locale.ROOT, "  %-26s encode %.2f  decode %.2f%n", "all cores / 1 thread",
                 d.encodeParallelVsSingle(), d.decodeParallelVsSingle());
+        out.printf(Locale.ROOT, "  %-26s encode %.2f  decode %.2f  (1 thread: %.1f / %.1f MB/s per CPU-second)%n",
+                "pipeline / bound, CPU time", d.cpu().encodeVsBound(), d.cpu().decodeVsBound(),
+                d.cpu().encodeOneThread(), d.cpu().decodeOneThread());
     }
 
     private static void row(PrintStream out, String name, double mbps) {
@@ -140,6 +143,14 @@ final class BenchCodecCommand implements Callable<Integer> {
             ObjectNode vsBound = n.putObject("pipeline_vs_bound");
             vsBound.put("encode", round(d.encodeVsBound()));
             vsBound.put("decode", round(d.decodeVsBound()));
+            ObjectNode cpu = n.putObject("cpu_time");
+            cpu.put("encode_bound_mbps", round(d.cpu().stages().encodeBound()));
+            cpu.put("decode_bound_mbps", round(d.cpu().stages().decodeBound()));
+            cpu.put("encode_1t_mbps", round(d.cpu().encodeOneThread()));
+            cpu.put("decode_1t_mbps", round(d.cpu().decodeOneThread()));
+            ObjectNode cpuVsBound = cpu.putObject("pipeline_vs_bound");
+            cpuVsBound.put("encode", round(d.cpu().encodeVsBound()));
+            cpuVsBound.put("decode", round(d.cpu().decodeVsBound()));
             ObjectNode vsSingle = n.putObject("parallel_vs_single");
             vsSingle.put("encode", round(d.encodeParallelVsSingle()));
             vsSingle.put("decode", round(d.decodeParallelVsSingle()));
