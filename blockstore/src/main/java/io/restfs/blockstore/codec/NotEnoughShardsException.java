@@ -51,7 +51,11 @@ public final class NotEnoughShardsException extends SegmentDecodeException {
         return goodIndices;
     }
 
-    /** Indices of which no shard was given at all (the ones rejected are in {@link #rejected()}). */
+    /**
+     * Every index without a good shard: not given, rejected (see {@link #rejected()} for why), or given
+     * with a header too damaged to say which index it was (see {@link #unplaceable()}). Empty only when
+     * no shard could be read at all, since then even k+m is unknown.
+     */
     public List<Integer> missingIndices() {
         return missingIndices;
     }

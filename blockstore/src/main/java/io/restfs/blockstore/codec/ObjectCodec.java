@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -177,7 +178,12 @@ public final class ObjectCodec {
                 }
                 throw e;
             }
-            sink.accept(value);
+            try {
+                sink.accept(value);
+            } catch (RuntimeException | Error e) {
+                awaitRest();
+                throw e;
+            }
         }
 
         /** Lets tasks already started finish before the failure surfaces, so none outlives the call. */
@@ -185,7 +191,7 @@ public final class ObjectCodec {
             for (CompletableFuture<T> f : inFlight) {
                 try {
                     f.join();
-                } catch (CompletionException ignored) {
+                } catch (CompletionException | CancellationException ignored) {
                     // The first failure is the one reported.
                 }
             }

@@ -176,14 +176,14 @@ public final class SegmentCodec {
         }
 
         // 2. Hash-check candidates, data shards first, until k are good.
-        List<List<byte[]>> candidates = new ArrayList<>(total);
+        List<List<Integer>> candidates = new ArrayList<>(total);
         for (int i = 0; i < total; i++) {
             candidates.add(new ArrayList<>(1));
         }
         for (int j = 0; j < headers.size(); j++) {
             ShardHeader h = headers.get(j);
             if (h.sameSegmentAs(ref)) {
-                candidates.get(h.index()).add(bodies.get(j));
+                candidates.get(h.index()).add(j);
             } else {
                 unplaceable.add("shard index " + h.index() + ": header disagrees with the other shards about the segment");
             }
@@ -194,8 +194,9 @@ public final class SegmentCodec {
         int good = 0;
         int payloadLength = ref.payloadLength();
         for (int i = 0; i < total && good < k; i++) {
-            for (byte[] candidate : candidates.get(i)) {
-                byte[] expected = ShardHeader.parse(candidate).payloadHash();
+            for (int j : candidates.get(i)) {
+                byte[] candidate = bodies.get(j);
+                byte[] expected = headers.get(j).payloadHash();
                 if (MessageDigest.isEqual(expected, w.sha256(candidate, ShardHeader.SIZE, payloadLength))) {
                     rs[i] = candidate;
                     present[i] = true;

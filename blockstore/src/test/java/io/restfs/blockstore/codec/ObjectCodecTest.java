@@ -94,6 +94,31 @@ class ObjectCodecTest {
     }
 
     @Test
+    void passesOnTheOutputStreamsFailure() {
+        byte[] object = CodecFixtures.randomBytes(4 * (16 << 10), 5);
+        List<SegmentShards> segments = objects.encode(object, POLICY, KEY, idSource()).stream()
+                .map(SegmentShards::of).toList();
+        java.io.OutputStream full = new java.io.OutputStream() {
+            private int written;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (written + len > 20_000) {
+                    throw new IOException("disk full");
+                }
+                written += len;
+            }
+        };
+        IOException e = assertThrows(IOException.class, () -> objects.decode(segments, KEY, full));
+        assertEquals("disk full", e.getMessage());
+    }
+
+    @Test
     void runsOnTheCallersThreadWithADirectExecutor() {
         ObjectCodec direct = new ObjectCodec(new SegmentCodec(), Runnable::run, 1);
         byte[] object = CodecFixtures.randomBytes(3 * (16 << 10), 4);
