@@ -514,7 +514,8 @@ public final class DhtNode {
             then.accept(Optional.empty());
             return;
         }
-        rpc.call(address, peer, t -> new RestfsInfoQuery(t, id), config.timeouts().attempts(), new RpcCallback() {
+        // No expected id for the engine: a silent answer to restfs_info is judged below, not as a plain failure.
+        rpc.call(address, null, t -> new RestfsInfoQuery(t, id), config.timeouts().attempts(), new RpcCallback() {
             @Override
             public void onResponse(KrpcResponse response, long rttMillis) {
                 infoPending.remove(peer);
@@ -551,6 +552,15 @@ public final class DhtNode {
             @Override
             public void onTimeout() {
                 infoPending.remove(peer);
+                Optional<Contact> c = table.get(peer);
+                if (c.isPresent() && c.get().lastResponseMillis() == Contact.NEVER) {
+                    // Never answered anything: unreachable, or a spoofed source address.
+                    table.failed(peer);
+                } else if (c.isPresent()) {
+                    // Alive (it answered other queries) but silent on restfs_info: a Mainline node that drops
+                    // unknown methods instead of answering 204. Routing only, and not asked again.
+                    table.setKind(peer, PeerKind.ROUTING_ONLY);
+                }
                 then.accept(Optional.empty());
             }
         });

@@ -57,6 +57,28 @@ class PeerProtocolTest {
     }
 
     @Test
+    void mainlinePeerSilentOnRestfsInfoBecomesRoutingOnlyAndUnreachableQuerierIsBad() {
+        DhtNode node = cluster.add();
+        NodeId silentId = NodeId.random(cluster.seeds);
+        RawPeer silent = new RawPeer(silentId, cluster.network.attach(cluster.network.nextAddress()),
+                q -> q instanceof RestfsInfoQuery ? null : KrpcResponse.of(q.transactionId(), silentId));
+        cluster.await(node.ping(silent.transport.localAddress()), 10_000);
+        cluster.time.advance(30_000);
+        Contact c = contact(node, silentId).orElseThrow();
+        assertEquals(PeerKind.ROUTING_ONLY, c.kind());
+        assertEquals(io.restfs.dht.routing.Liveness.GOOD, c.liveness(), "ignoring an unknown method is no failure");
+
+        // A query from an address that never answers anything (as with a spoofed source) leaves no usable entry.
+        NodeId ghostId = NodeId.random(cluster.seeds);
+        RawPeer ghost = new RawPeer(ghostId, cluster.network.attach(cluster.network.nextAddress()), q -> null);
+        ghost.send(node.localAddress(), new PingQuery(TransactionId.ofShort(3), ghostId));
+        cluster.time.advance(30_000);
+        assertEquals(io.restfs.dht.routing.Liveness.BAD, contact(node, ghostId).map(Contact::liveness)
+                .orElse(io.restfs.dht.routing.Liveness.BAD));
+        assertTrue(cluster.await(node.lookup(ghostId), 30_000).nodes().stream().noneMatch(n -> n.id().equals(ghostId)));
+    }
+
+    @Test
     void peerWhoseIdIsNotTheHashOfItsKeyIsDropped() {
         DhtNode node = cluster.add();
         byte[] seed = new byte[32];
