@@ -95,6 +95,11 @@ public final class Membership {
      * {@code joinedBy} or earlier, closest first (fewer when fewer qualify).
      */
     public int[] closest(NodeId target, int k, long joinedBy) {
+        return closest(target, k, joinedBy, -1);
+    }
+
+    /** As {@link #closest(NodeId, int, long)}, leaving out slot {@code exclude} (e.g. the node that asks). */
+    public int[] closest(NodeId target, int k, long joinedBy, int exclude) {
         long t = prefix(target);
         int pos = lowerBound(t);
         // Nodes sharing at least L leading bits with the target form one contiguous range of the sorted
@@ -121,7 +126,7 @@ public final class Membership {
             }
             int eligible = 0;
             for (int i = lo; i < hi && eligible < k; i++) {
-                if (joinedAt[slots[i]] <= joinedBy) {
+                if (joinedAt[slots[i]] <= joinedBy && slots[i] != exclude) {
                     eligible++;
                 }
             }
@@ -133,7 +138,7 @@ public final class Membership {
         int[] candidates = new int[hi - lo];
         int n = 0;
         for (int i = lo; i < hi; i++) {
-            if (joinedAt[slots[i]] <= joinedBy) {
+            if (joinedAt[slots[i]] <= joinedBy && slots[i] != exclude) {
                 candidates[n++] = i;
             }
         }

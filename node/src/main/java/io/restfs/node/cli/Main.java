@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             DemoCommand.class,
             BenchCommand.class,
+            SimCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
