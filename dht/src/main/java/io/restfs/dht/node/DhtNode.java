@@ -1,5 +1,7 @@
 package io.restfs.dht.node;
 
+import io.restfs.dht.bencode.BencodeDecoder;
+import io.restfs.dht.bencode.BencodeException;
 import io.restfs.dht.bencode.BencodeLimits;
 import io.restfs.dht.crypto.Bep44;
 import io.restfs.dht.crypto.Ed25519KeyPair;
@@ -172,9 +174,13 @@ public final class DhtNode {
             table.setKind(c.id(), c.kind());
         }
         rpc.start();
-        // Saved contacts are questionable until they answer: asking for restfs_info is the ping.
+        // Saved contacts are questionable until they answer: asking a restfs peer for its info is the ping
+        // (the info itself is not saved); a routing-only peer gets a plain ping.
         for (SavedContact c : saved) {
-            if (table.get(c.id()).isPresent()) {
+            Optional<Contact> contact = table.get(c.id());
+            if (contact.isPresent() && c.kind() == PeerKind.ROUTING_ONLY) {
+                pingContact(contact.get());
+            } else if (contact.isPresent()) {
                 askInfo(c.id(), c.address());
             }
         }
@@ -250,6 +256,10 @@ public final class DhtNode {
 
     /** Stores an immutable item (its bencoded value) on the k nodes closest to SHA-1(value). */
     public CompletableFuture<PutResult> putImmutable(byte[] encodedValue) {
+        Optional<String> bad = valueProblem(encodedValue);
+        if (bad.isPresent()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(bad.get()));
+        }
         Item item = new Item.Immutable(encodedValue);
         return onLogic(() -> putNow(item, OptionalLong.empty()));
     }
@@ -260,6 +270,16 @@ public final class DhtNode {
      */
     public CompletableFuture<PutResult> putMutable(Ed25519KeyPair owner, byte[] salt, long seq, byte[] encodedValue,
                                                    OptionalLong cas) {
+        Optional<String> bad = valueProblem(encodedValue);
+        if (bad.isEmpty() && salt.length > Item.MAX_SALT_BYTES) {
+            bad = Optional.of("salt is " + salt.length + " bytes, BEP 44 allows at most " + Item.MAX_SALT_BYTES);
+        }
+        if (bad.isEmpty() && seq < 0) {
+            bad = Optional.of("seq must not be negative: " + seq);
+        }
+        if (bad.isPresent()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(bad.get()));
+        }
         Item item = signMutable(owner, salt, seq, encodedValue);
         return onLogic(() -> putNow(item, cas));
     }
@@ -269,6 +289,10 @@ public final class DhtNode {
      * until {@link #unpublish}; completes with the first put's result.
      */
     public CompletableFuture<PutResult> publish(Item item) {
+        Optional<String> bad = valueProblem(item.value());
+        if (bad.isPresent()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(bad.get()));
+        }
         return onLogic(() -> {
             NodeId target = item.target();
             Cancellable old = published.remove(target);
@@ -374,6 +398,20 @@ public final class DhtNode {
     public CompletableFuture<Void> close() {
         env.scheduler().execute(this::shutdown);
         return closedFuture;
+    }
+
+    /** Why {@code encodedValue} cannot be a BEP 44 value (not one bencoded value, or over 1000 bytes), if it cannot. */
+    public static Optional<String> valueProblem(byte[] encodedValue) {
+        if (encodedValue.length > Item.MAX_VALUE_BYTES) {
+            return Optional.of("value is " + encodedValue.length + " bytes bencoded, BEP 44 allows at most "
+                    + Item.MAX_VALUE_BYTES);
+        }
+        try {
+            new BencodeDecoder(BencodeLimits.KRPC.withMaxInputBytes(Item.MAX_VALUE_BYTES)).decode(encodedValue);
+            return Optional.empty();
+        } catch (BencodeException e) {
+            return Optional.of("value is not one bencoded value: " + e.getMessage());
+        }
     }
 
     /** Signs a mutable item the way {@link #putMutable} does, e.g. to {@link #publish} it. */

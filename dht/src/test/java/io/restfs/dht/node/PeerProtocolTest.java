@@ -206,6 +206,17 @@ class PeerProtocolTest {
     }
 
     @Test
+    void putOfAValueThatIsNotBencodedFailsAtOnceWithAClearError() {
+        DhtNode node = cluster.add();
+        java.util.concurrent.CompletableFuture<PutResult> f = node.putImmutable("hello".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(f.isCompletedExceptionally());
+        Throwable e = f.handle((r, x) -> x).join();
+        assertInstanceOf(IllegalArgumentException.class, e);
+        assertTrue(e.getMessage().contains("not one bencoded value"), e.getMessage());
+        assertTrue(node.putImmutable(new byte[1001]).isCompletedExceptionally());
+    }
+
+    @Test
     void sameSeedGivesTheSameRunEvenThroughTheWholeStack() {
         List<String> first = run(99);
         List<String> second = run(99);
