@@ -241,14 +241,16 @@ public final class SegmentCodec {
             gather(rs, payloadLength, 0, stored, 0, storedLength);
         }
         if (ref.compressed()) {
+            // Snappy's decoder bounds-checks every read and write against the input and the length its
+            // preamble declares, so checking that length against our exact-size output array is what
+            // keeps damaged (unencrypted) input from writing past it; no separate validation pass.
             try {
-                int n = Snappy.isValidCompressedBuffer(stored, 0, storedLength)
-                        ? Snappy.uncompressedLength(stored, 0, storedLength) : -1;
-                if (n != plaintextLength) {
+                int declared = Snappy.uncompressedLength(stored, 0, storedLength);
+                if (declared != plaintextLength
+                        || Snappy.uncompress(stored, 0, storedLength, plaintext, 0) != plaintextLength) {
                     throw new SegmentIntegrityException(expectedId, "compressed bytes do not expand to the "
                             + plaintextLength + "-byte plaintext the header promises", null);
                 }
-                Snappy.uncompress(stored, 0, storedLength, plaintext, 0);
             } catch (IOException e) {
                 throw new SegmentIntegrityException(expectedId, "snappy could not decompress the segment", e);
             }

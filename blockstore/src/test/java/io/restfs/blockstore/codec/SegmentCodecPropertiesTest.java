@@ -154,6 +154,22 @@ class SegmentCodecPropertiesTest {
         }
     }
 
+    @Property(tries = 200)
+    void arbitraryBytesAreRefusedWithAClearError(@ForAll byte[] junk, @ForAll boolean withMagic) {
+        byte[] shard = junk;
+        if (withMagic && junk.length >= 4) {
+            shard = junk.clone();
+            shard[0] = 'R';
+            shard[1] = 'F';
+            shard[2] = 'S';
+            shard[3] = 'S';
+        }
+        List<byte[]> given = List.of(shard);
+        NotEnoughShardsException e = assertThrows(NotEnoughShardsException.class,
+                () -> codec.decode(freshId(), CodecFixtures.key(1), given));
+        assertEquals(1, e.unplaceable().size(), e.getMessage());
+    }
+
     @Property(tries = 100)
     void wrongKeyAlwaysFailsAuthentication(@ForAll("cases") Case c, @ForAll long otherKeySeed) {
         CodecPolicy p = new CodecPolicy(c.policy().k(), c.policy().m(), c.policy().segmentSize(),

@@ -151,6 +151,22 @@ class SegmentCodecTest {
     }
 
     @Test
+    void forgedCompressedBytesOfUnencryptedSegmentFailIntegrityCheckNotTheProcess() {
+        byte[] data = compressibleBytes(20_000, 20);
+        CodecPolicy compressOnly = new CodecPolicy(1, 0, 32 << 10, true, false);
+        byte[] good = codec.encode(compressOnly, id(20), null, data).shards().get(0).bytes();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(20);
+        for (int trial = 0; trial < 300; trial++) {
+            byte[] shard = good.clone();
+            int pos = ShardHeader.SIZE + r.nextInt(shard.length - ShardHeader.SIZE);
+            shard[pos] ^= (byte) (1 + r.nextInt(255));
+            reseal(shard);
+            assertThrows(SegmentIntegrityException.class, () -> codec.decode(id(20), null, List.of(shard)),
+                    "byte " + pos);
+        }
+    }
+
+    @Test
     void fewerThanKGoodShardsNamesTheMissingIndices() {
         EncodedSegment s = codec.encode(SMALL, id(14), key(1), randomBytes(90_000, 14));
         List<byte[]> shards = copies(s.shardBytes());
