@@ -460,10 +460,16 @@ public final class DhtNode {
         } catch (RuntimeException e) {
             log.warn("dht node {}: could not save routing table: {}", id, e.toString());
         }
-        rpc.close();
-        transport.close();
-        state.close();
-        closedFuture.complete(null);
+        try {
+            rpc.close();
+            transport.close();
+        } finally {
+            try {
+                state.close();
+            } finally {
+                closedFuture.complete(null);
+            }
+        }
     }
 
     private void maintain() {

@@ -58,4 +58,19 @@ class LookupInMemoryTest {
         // Five dead peers with 2 s first-attempt timeouts, three slots: bounded by a few timeouts, not 5 x 2 attempts.
         assertTrue(took < 8_000, "lookup took " + took + " ms of virtual time");
     }
+
+    @Test
+    void idleBucketsAreRefreshedWithLookupsAndTheTableIsSaved() {
+        MemoryCluster cluster = new MemoryCluster(5, DhtConfig.defaults(), 5, 20);
+        io.restfs.dht.persist.MemoryStateStore state = new io.restfs.dht.persist.MemoryStateStore();
+        cluster.grow(40);
+        DhtNode node = cluster.add(state);
+        cluster.await(node.bootstrap(List.of(cluster.nodes.get(0).localAddress())), 30_000);
+        long before = cluster.await(node.stats(), 1_000).rpc().sentByMethod().getOrDefault("find_node", 0L);
+        cluster.time.advance(io.restfs.dht.routing.RoutingTable.REFRESH_AFTER_MILLIS + 2 * 60_000);
+        long after = cluster.await(node.stats(), 1_000).rpc().sentByMethod().getOrDefault("find_node", 0L);
+        assertTrue(after > before, "refresh lookups were sent: " + before + " -> " + after);
+        assertEquals(cluster.await(node.contacts(), 1_000).size(), state.loadContacts().size(),
+                "the maintenance pass saved the routing table");
+    }
 }
