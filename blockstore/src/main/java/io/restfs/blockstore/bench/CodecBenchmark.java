@@ -121,7 +121,7 @@ public final class CodecBenchmark {
      * and pipelines, minus the time other processes took the core. On a quiet machine it matches the
      * wall-clock figures; on a shared one it is the figure that still describes the codec.
      */
-    public record CpuTime(Stages stages, double encodeOneThread, double decodeOneThread) {
+    public record CpuTime(Stages stages, double encodeOneThread, double decodeOneThread, Scaling scaling) {
         public double encodeVsBound() {
             return encodeOneThread / stages.encodeBound();
         }
@@ -129,6 +129,16 @@ public final class CodecBenchmark {
         public double decodeVsBound() {
             return decodeOneThread / stages.decodeBound();
         }
+    }
+
+    /**
+     * How the all-cores runs used the machine, from the process's CPU time (GC and JIT included):
+     * cores the process kept busy on average, and MB per CPU-second all-cores divided by the same for
+     * one thread. Efficiency near 1 with few cores used means the code scales and the machine was
+     * busy with other work; efficiency well below 1 means the codec itself loses work when parallel.
+     */
+    public record Scaling(double encodeCoresUsed, double decodeCoresUsed, double encodeEfficiency,
+            double decodeEfficiency) {
     }
 
     /** Results for one kind of data. */
@@ -183,7 +193,7 @@ public final class CodecBenchmark {
                 }
                 results.add(new DataResult(kind, pipes.storedRatio, pipes.compressedSegments, pipes.segments,
                         stages.wall, pipes.figures,
-                        new CpuTime(stages.cpu, pipes.encodeOneThreadCpu, pipes.decodeOneThreadCpu)));
+                        new CpuTime(stages.cpu, pipes.encodeOneThreadCpu, pipes.decodeOneThreadCpu, pipes.scaling)));
             }
         } finally {
             pool.shutdown();
@@ -386,6 +396,17 @@ public final class CodecBenchmark {
         return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
     }
 
+    /** The whole process's CPU time in nanoseconds (all threads, GC and JIT included), or wall-clock where unknown. */
+    static long processCpuNow() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            long t = os.getProcessCpuTime();
+            if (t >= 0) {
+                return t;
+            }
+        }
+        return System.nanoTime();
+    }
+
     private static double rate(double megabytes, long nanos) {
         return megabytes / (Math.max(1, nanos) / 1e9);
     }
@@ -400,7 +421,7 @@ public final class CodecBenchmark {
     // ------------------------------------------------------------- pipelines
 
     private record PipelineRun(Pipelines figures, double encodeOneThreadCpu, double decodeOneThreadCpu,
-            double storedRatio, int compressedSegments, int segments) {
+            Scaling scaling, double storedRatio, int compressedSegments, int segments) {
         static PipelineRun best(PipelineRun a, PipelineRun b) {
             if (a == null) {
                 return b;
@@ -412,6 +433,12 @@ public final class CodecBenchmark {
                     Math.max(x.encodeAllCores(), y.encodeAllCores()),
                     Math.max(x.decodeAllCores(), y.decodeAllCores())),
                     Math.max(a.encodeOneThreadCpu, b.encodeOneThreadCpu), Math.max(a.decodeOneThreadCpu, b.decodeOneThreadCpu),
+                    // Scaling comes from the run whose all-cores figure is kept.
+                    new Scaling(
+                            (x.encodeAllCores() >= y.encodeAllCores() ? a : b).scaling.encodeCoresUsed(),
+                            (x.decodeAllCores() >= y.decodeAllCores() ? a : b).scaling.decodeCoresUsed(),
+                            (x.encodeAllCores() >= y.encodeAllCores() ? a : b).scaling.encodeEfficiency(),
+                            (x.decodeAllCores() >= y.decodeAllCores() ? a : b).scaling.decodeEfficiency()),
                     b.storedRatio, b.compressedSegments, b.segments);
         }
     }
@@ -429,16 +456,21 @@ public final class CodecBenchmark {
         // The shards the decodes read come from an untimed encode.
         EncodeTally one = new EncodeTally();
         List<SegmentId> idsOne = freshIds(data.length, policy);
+        long[] proc = new long[8];
         long c0 = cpuNow();
+        proc[0] = processCpuNow();
         long t0 = System.nanoTime();
         single.encode(data, policy, key, iterator(idsOne), one);
         long t1 = System.nanoTime();
+        proc[1] = processCpuNow();
         long c1 = cpuNow();
         EncodeTally all = new EncodeTally();
         List<SegmentId> idsAll = freshIds(data.length, policy);
+        proc[2] = processCpuNow();
         long t2 = System.nanoTime();
         parallel.encode(data, policy, key, iterator(idsAll), all);
         long t3 = System.nanoTime();
+        proc[3] = processCpuNow();
         if (one.stored != all.stored || one.segments != ObjectCodec.segmentCount(data.length, policy)) {
             throw new IllegalStateException("one-thread and all-core encodes disagree: " + one.stored + " vs " + all.stored);
         }
@@ -446,14 +478,24 @@ public final class CodecBenchmark {
         List<SegmentShards> reads = readSet(parallel.encode(data, policy, key, iterator(freshIds(data.length, policy))),
                 o.k(), o.m());
         long c4 = cpuNow();
+        proc[4] = processCpuNow();
         long t4 = System.nanoTime();
         decodeAll(single, reads, key, data);
         long t5 = System.nanoTime();
+        proc[5] = processCpuNow();
         long c5 = cpuNow();
+        proc[6] = processCpuNow();
+        long t5b = System.nanoTime();
         decodeAll(parallel, reads, key, data);
         long t6 = System.nanoTime();
-        return new PipelineRun(new Pipelines(rate(p, t1 - t0), rate(p, t5 - t4), rate(p, t3 - t2), rate(p, t6 - t5)),
-                rate(p, c1 - c0), rate(p, c5 - c4), (double) one.stored / data.length, one.compressed, one.segments);
+        proc[7] = processCpuNow();
+        Scaling scaling = new Scaling(
+                (double) (proc[3] - proc[2]) / (t3 - t2), (double) (proc[7] - proc[6]) / (t6 - t5b),
+                rate(p, proc[3] - proc[2]) / rate(p, proc[1] - proc[0]),
+                rate(p, proc[7] - proc[6]) / rate(p, proc[5] - proc[4]));
+        return new PipelineRun(new Pipelines(rate(p, t1 - t0), rate(p, t5 - t4), rate(p, t3 - t2), rate(p, t6 - t5b)),
+                rate(p, c1 - c0), rate(p, c5 - c4), scaling, (double) one.stored / data.length, one.compressed,
+                one.segments);
     }
 
     /** Counts what an encode produced, keeping none of it. */

@@ -27,6 +27,13 @@ class CodecBenchmarkTest {
                 assertTrue(v > 0 && Double.isFinite(v), d.data() + ": " + d);
             }
             assertEquals(12, d.segments());
+            CodecBenchmark.Scaling sc = d.cpu().scaling();
+            for (double v : new double[] {d.cpu().encodeOneThread(), d.cpu().decodeOneThread(), sc.encodeCoresUsed(),
+                    sc.decodeCoresUsed(), sc.encodeEfficiency(), sc.decodeEfficiency()}) {
+                assertTrue(v > 0 && Double.isFinite(v), d.data() + ": " + d.cpu());
+            }
+            // CPU time never exceeds wall-clock time for one thread, so per CPU-second is at least per second.
+            assertTrue(d.cpu().encodeOneThread() >= d.pipelines().encodeOneThread() * 0.99, d.toString());
             assertTrue(s.encodeBound() < s.rsEncode() && s.decodeBound() < s.rsDecode(), d.toString());
         }
         CodecBenchmark.DataResult random = r.data().get(0);

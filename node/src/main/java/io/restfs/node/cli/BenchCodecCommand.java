@@ -103,6 +103,10 @@ final class BenchCodecCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %-26s encode %.2f  decode %.2f  (1 thread: %.1f / %.1f MB/s per CPU-second)%n",
                 "pipeline / bound, CPU time", d.cpu().encodeVsBound(), d.cpu().decodeVsBound(),
                 d.cpu().encodeOneThread(), d.cpu().decodeOneThread());
+        CodecBenchmark.Scaling sc = d.cpu().scaling();
+        out.printf(Locale.ROOT, "  %-26s encode %.2f  decode %.2f  (cores kept busy: %.2f / %.2f)%n",
+                "all cores, work per CPU-s", sc.encodeEfficiency(), sc.decodeEfficiency(),
+                sc.encodeCoresUsed(), sc.decodeCoresUsed());
     }
 
     private static void row(PrintStream out, String name, double mbps) {
@@ -151,6 +155,11 @@ final class BenchCodecCommand implements Callable<Integer> {
             ObjectNode cpuVsBound = cpu.putObject("pipeline_vs_bound");
             cpuVsBound.put("encode", round(d.cpu().encodeVsBound()));
             cpuVsBound.put("decode", round(d.cpu().decodeVsBound()));
+            ObjectNode scaling = cpu.putObject("all_cores");
+            scaling.put("encode_cores_used", round(d.cpu().scaling().encodeCoresUsed()));
+            scaling.put("decode_cores_used", round(d.cpu().scaling().decodeCoresUsed()));
+            scaling.put("encode_efficiency", round(d.cpu().scaling().encodeEfficiency()));
+            scaling.put("decode_efficiency", round(d.cpu().scaling().decodeEfficiency()));
             ObjectNode vsSingle = n.putObject("parallel_vs_single");
             vsSingle.put("encode", round(d.encodeParallelVsSingle()));
             vsSingle.put("decode", round(d.decodeParallelVsSingle()));
