@@ -19,11 +19,9 @@ import picocli.CommandLine.Option;
 @Command(
         name = "codec",
         mixinStandardHelpOptions = true,
-        description = {
-            "Measure the segment codec: SHA-256, snappy, AES-GCM and Reed-Solomon alone, then the encode and",
-            "decode pipelines on one thread and on all cores, on random and on compressible data.",
-            "Figures are MB (10^6 bytes) of plaintext per second."
-        })
+        description = "Measure the segment codec: SHA-256, snappy, AES-GCM and Reed-Solomon alone, then the"
+                + " encode and decode pipelines on one thread and on all cores, on random and on compressible"
+                + " data. Figures are MB (10^6 bytes) of plaintext per second.")
 final class BenchCodecCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "256m", converter = ByteSizeConverter.class,
             description = "Bytes of each kind of data (suffix k, m or g; default ${DEFAULT-VALUE}).")
