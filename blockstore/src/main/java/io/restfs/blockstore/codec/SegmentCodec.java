@@ -23,8 +23,8 @@ import org.xerial.snappy.Snappy;
  * <p>Encoding: SHA-256 of the plaintext; snappy, kept only when it saves at least 5%; AES-256-GCM in
  * 64 KiB records; Reed-Solomon k+m over the ciphertext; SHA-256 of each shard payload; a
  * {@link ShardHeader} in front of each. The ciphertext is written straight into the k data shard
- * arrays (after their header room) and parity is computed in place, so apart from compression the
- * plaintext is touched once and no intermediate segment-sized buffer exists.
+ * arrays (after their header room), parity is computed in place and each payload is hashed once, so
+ * the only segment-sized buffer besides the shards is snappy's output (reused per thread).
  *
  * <p>Keys and nonces: each segment is encrypted under its own key, HMAC-SHA256(bucket key,
  * "restfs/segment-key/v1" || segment id), and record r of it under the 12-byte nonce
@@ -110,7 +110,7 @@ public final class SegmentCodec {
         int payloadLength = SegmentLayout.payloadLength(ciphertextLength, k);
         byte[][] shards = new byte[policy.totalShards()][ShardHeader.SIZE + payloadLength];
         if (policy.encrypt()) {
-            int flags = flags(policy, compressed);
+            int flags = ShardHeader.flags(policy, compressed);
             encryptRecords(w, key, id, flags, length, stored, storedOffset, storedLength, shards, payloadLength);
         } else {
             scatter(stored, storedOffset, storedLength, 0, shards, payloadLength);
@@ -281,12 +281,6 @@ public final class SegmentCodec {
 
     private ErasureCoder coder(int k, int m) {
         return coders.computeIfAbsent(k << 8 | m, key -> coderFactory.create(k, m));
-    }
-
-    private static int flags(CodecPolicy policy, boolean compressed) {
-        return (policy.compress() ? ShardHeader.FLAG_POLICY_COMPRESS : 0)
-                | (policy.encrypt() ? ShardHeader.FLAG_POLICY_ENCRYPT : 0)
-                | (compressed ? ShardHeader.FLAG_STORED_COMPRESSED : 0);
     }
 
     private static void encryptRecords(Workspace w, BucketKey key, SegmentId id, int flags, int plaintextLength,

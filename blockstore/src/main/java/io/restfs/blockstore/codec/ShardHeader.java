@@ -65,6 +65,10 @@ public record ShardHeader(
 
     /** Flags byte as laid out on the wire; also bound into every record's AAD. */
     int flags() {
+        return flags(policy, compressed);
+    }
+
+    static int flags(CodecPolicy policy, boolean compressed) {
         return (policy.compress() ? FLAG_POLICY_COMPRESS : 0)
                 | (policy.encrypt() ? FLAG_POLICY_ENCRYPT : 0)
                 | (compressed ? FLAG_STORED_COMPRESSED : 0);
