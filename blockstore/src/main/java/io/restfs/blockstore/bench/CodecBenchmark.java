@@ -68,7 +68,7 @@ public final class CodecBenchmark {
 
         public static Options defaults(long size, int k, int m) {
             return new Options(size, k, m, CodecPolicy.DEFAULT_SEGMENT_SIZE,
-                    Runtime.getRuntime().availableProcessors(), 2, 1);
+                    Runtime.getRuntime().availableProcessors(), 3, 1);
         }
 
         CodecPolicy policy() {

@@ -40,7 +40,7 @@ final class BenchCodecCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Threads for the all-cores runs (default: available processors).")
     Integer threads;
 
-    @Option(names = "--repeats", defaultValue = "2",
+    @Option(names = "--repeats", defaultValue = "3",
             description = "Measurements per figure after warm-up; the fastest is kept (default ${DEFAULT-VALUE}).")
     int repeats;
 
