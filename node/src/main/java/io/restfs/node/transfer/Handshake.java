@@ -1,0 +1,83 @@
+package io.restfs.node.transfer;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.restfs.dht.crypto.Ed25519;
+
+/**
+ * The proofs of the mutual handshake. Each side sends HELLO (public key, fresh nonce), then AUTH: an
+ * Ed25519 signature with its node key and an HMAC-SHA256 with the cluster key, both over the
+ * transcript {@code context | role | client key | server key | client nonce | server nonce}.
+ *
+ * <p>The role ("client" or "server") is the sender's own, so the transcript binds the direction: the
+ * client's proof can't be reflected back to it as the server's (the keys and nonces would match, the
+ * role would not). Fresh nonces from both sides mean no proof can be replayed on another connection.
+ */
+final class Handshake {
+
+    /** Bumped when the frame layout or the transcript changes; peers must speak the same one. */
+    static final int PROTOCOL_VERSION = 1;
+
+    private static final byte[] CONTEXT = "restfs shard transfer v1".getBytes(StandardCharsets.US_ASCII);
+
+    enum Role {
+        CLIENT("client"), SERVER("server");
+
+        private final byte[] label;
+
+        Role(String label) {
+            this.label = label.getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private Handshake() {
+    }
+
+    /** What a side with {@code role} signs and MACs. */
+    static byte[] transcript(Role role, byte[] clientKey, byte[] serverKey, byte[] clientNonce, byte[] serverNonce) {
+        // The role label carries its length and every other field has a fixed size, so two different
+        // transcripts can never serialize to the same bytes.
+        byte[] out = new byte[CONTEXT.length + 1 + role.label.length + 4 * 32];
+        int p = 0;
+        System.arraycopy(CONTEXT, 0, out, p, CONTEXT.length);
+        p += CONTEXT.length;
+        out[p++] = (byte) role.label.length;
+        for (byte[] part : new byte[][] {role.label, clientKey, serverKey, clientNonce, serverNonce}) {
+            System.arraycopy(part, 0, out, p, part.length);
+            p += part.length;
+        }
+        return out;
+    }
+
+    /** This side's AUTH frame for {@code transcript}. */
+    static Frame.Auth prove(ClusterIdentity identity, byte[] transcript) {
+        return new Frame.Auth(identity.nodeKey().sign(transcript), mac(identity.clusterKey(), transcript));
+    }
+
+    /** Why the peer's AUTH fails to prove it holds {@code peerKey} and the cluster key, or empty if it proves both. */
+    static Optional<String> check(Frame.Auth auth, byte[] peerKey, byte[] clusterKey, byte[] peerTranscript) {
+        if (!Ed25519.verify(peerKey, peerTranscript, auth.signature())) {
+            return Optional.of("signature does not verify under the claimed node key");
+        }
+        if (!MessageDigest.isEqual(mac(clusterKey, peerTranscript), auth.mac())) {
+            return Optional.of("cluster key proof does not match (not a member of this cluster)");
+        }
+        return Optional.empty();
+    }
+
+    private static byte[] mac(byte[] key, byte[] message) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(message);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK provides HmacSHA256", e);
+        }
+    }
+}
