@@ -9,6 +9,7 @@ import io.restfs.blockstore.codec.ObjectCodec;
 import io.restfs.blockstore.codec.SegmentCodec;
 import io.restfs.blockstore.codec.SegmentId;
 import io.restfs.blockstore.codec.SegmentShards;
+import io.restfs.blockstore.codec.Shard;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -534,13 +535,14 @@ public final class CodecBenchmark {
         return out;
     }
 
-    /** Exactly k shards per segment: the parity ones plus the data shards not "lost". */
+    /** Exactly k shards per segment, the parity ones plus the data shards not "lost", and the manifest's hashes. */
     private static List<SegmentShards> readSet(List<EncodedSegment> encoded, int k, int m) {
         int lost = Math.min(k, m);
         List<SegmentShards> out = new ArrayList<>(encoded.size());
         for (EncodedSegment s : encoded) {
             List<byte[]> all = s.shardBytes();
-            out.add(new SegmentShards(s.id(), all.subList(lost, k + lost)));
+            out.add(new SegmentShards(s.id(), all.subList(lost, k + lost),
+                    s.shards().stream().map(Shard::payloadHash).toList()));
         }
         return out;
     }

@@ -105,7 +105,7 @@ public final class ObjectCodec {
             Iterator<SegmentShards> it = segments.iterator();
             while (it.hasNext()) {
                 SegmentShards s = it.next();
-                w.submit(() -> codec.decode(s.id(), key, s.shards()));
+                w.submit(() -> codec.decode(s.id(), key, s.shards(), s.manifestHashes()));
             }
             w.drain();
         } catch (UncheckedIOException e) {
@@ -118,7 +118,7 @@ public final class ObjectCodec {
         List<byte[]> parts = new ArrayList<>(segments.size());
         Window<byte[]> w = new Window<>(parts::add);
         for (SegmentShards s : segments) {
-            w.submit(() -> codec.decode(s.id(), key, s.shards()));
+            w.submit(() -> codec.decode(s.id(), key, s.shards(), s.manifestHashes()));
         }
         w.drain();
         long total = 0;

@@ -140,11 +140,27 @@ public final class SegmentCodec {
      * @throws SegmentIntegrityException the decoded plaintext does not match its hash
      */
     public byte[] decode(SegmentId expectedId, BucketKey key, List<byte[]> shards) {
+        return decode(expectedId, key, shards, null);
+    }
+
+    /**
+     * Like {@link #decode(SegmentId, BucketKey, List)}, trusting only shards whose payload SHA-256 is the
+     * one the manifest lists for their index. A shard forged whole (consistent header, hash and CRC) is
+     * then skipped like a damaged one, instead of failing authentication when it is picked.
+     *
+     * @param manifestHashes the payload SHA-256 of every shard in index order (k+m entries), as
+     *     {@link Shard#payloadHash()} gave them at encoding; null to trust the shard headers alone
+     * @throws IllegalArgumentException if the manifest lists a different number of shards than the
+     *     segment has
+     */
+    public byte[] decode(SegmentId expectedId, BucketKey key, List<byte[]> shards, List<byte[]> manifestHashes) {
         Objects.requireNonNull(expectedId, "segment id");
         Objects.requireNonNull(shards, "shards");
         Workspace w = workspaces.get();
 
-        // 1. Read every header; keep those of this segment that agree with the majority description.
+        // 1. Read every header; keep those of this segment (and of the manifest, if given) that agree
+        //    with the majority description.
+        Map<Integer, String> rejected = new LinkedHashMap<>();
         List<String> unplaceable = new ArrayList<>();
         List<ShardHeader> headers = new ArrayList<>(shards.size());
         List<byte[]> bodies = new ArrayList<>(shards.size());
@@ -161,16 +177,31 @@ public final class SegmentCodec {
                 unplaceable.add("shard #" + j + ": belongs to segment " + h.segmentId());
                 continue;
             }
+            if (manifestHashes != null) {
+                if (h.index() >= manifestHashes.size()) {
+                    unplaceable.add("shard #" + j + ": index " + h.index() + " beyond the manifest's "
+                            + manifestHashes.size() + " shards");
+                    continue;
+                }
+                if (!MessageDigest.isEqual(h.payloadHash(), manifestHashes.get(h.index()))) {
+                    rejected.putIfAbsent(h.index(), "payload SHA-256 differs from the manifest");
+                    continue;
+                }
+            }
             headers.add(h);
             bodies.add(s);
         }
         ShardHeader ref = majority(headers);
         if (ref == null) {
-            throw new NotEnoughShardsException(expectedId, -1, List.of(), List.of(), Map.of(), unplaceable);
+            throw new NotEnoughShardsException(expectedId, -1, List.of(), List.of(), rejected, unplaceable);
         }
         CodecPolicy policy = ref.policy();
         int k = policy.k();
         int total = policy.totalShards();
+        if (manifestHashes != null && manifestHashes.size() != total) {
+            throw new IllegalArgumentException("manifest lists " + manifestHashes.size() + " shard hashes for segment "
+                    + expectedId + ", which has " + total + " shards (" + policy + ")");
+        }
         if (ref.policy().encrypt() && key == null) {
             throw new IllegalArgumentException("segment " + expectedId + " is encrypted but no bucket key was given");
         }
@@ -190,7 +221,6 @@ public final class SegmentCodec {
         }
         byte[][] rs = new byte[total][];
         boolean[] present = new boolean[total];
-        Map<Integer, String> rejected = new LinkedHashMap<>();
         int good = 0;
         int payloadLength = ref.payloadLength();
         for (int i = 0; i < total && good < k; i++) {

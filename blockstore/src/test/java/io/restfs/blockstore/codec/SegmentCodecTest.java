@@ -167,6 +167,23 @@ class SegmentCodecTest {
     }
 
     @Test
+    void manifestHashesSkipAShardForgedWhole() {
+        byte[] data = randomBytes(100_000, 21);
+        EncodedSegment s = codec.encode(SMALL, id(21), key(1), data);
+        List<byte[]> manifest = s.shards().stream().map(Shard::payloadHash).toList();
+        List<byte[]> shards = copies(s.shardBytes());
+        shards.get(0)[ShardHeader.SIZE + 5] ^= 1;
+        reseal(shards.get(0)); // consistent header, hash and CRC: only the manifest or AES-GCM can tell
+        assertThrows(SegmentAuthenticationException.class, () -> codec.decode(id(21), key(1), shards));
+        assertArrayEquals(data, codec.decode(id(21), key(1), shards, manifest));
+        NotEnoughShardsException e = assertThrows(NotEnoughShardsException.class,
+                () -> codec.decode(id(21), key(1), shards.subList(0, 4), manifest));
+        assertTrue(e.rejected().get(0).contains("manifest"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> codec.decode(id(21), key(1), s.shardBytes(), manifest.subList(0, 5)));
+    }
+
+    @Test
     void fewerThanKGoodShardsNamesTheMissingIndices() {
         EncodedSegment s = codec.encode(SMALL, id(14), key(1), randomBytes(90_000, 14));
         List<byte[]> shards = copies(s.shardBytes());
