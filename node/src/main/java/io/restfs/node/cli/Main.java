@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             DemoCommand.class,
             BenchCommand.class,
+            io.restfs.node.cli.dht.DhtCommand.class,
             SimCommand.class,
         })
 public final class Main implements Runnable {
