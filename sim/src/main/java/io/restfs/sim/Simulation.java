@@ -44,6 +44,8 @@ public final class Simulation implements World {
     private static final long WAVE_TIMEOUT_MILLIS = 120_000;
     /** Invariant violations kept verbatim; beyond this they are only counted. */
     private static final int MAX_VIOLATIONS_KEPT = 50;
+    /** Routing tables checked per interval: enough to catch a systematic fault, cheap at any size. */
+    private static final int ROUTING_TABLE_SAMPLES = 8;
 
     private final SimOptions options;
     private final Consumer<String> log;
@@ -55,7 +57,10 @@ public final class Simulation implements World {
     private final List<Workload> workloads = new ArrayList<>();
     private final SplittableRandom churnRandom;
     private final SplittableRandom joinRandom;
+    private final SplittableRandom invariantRandom;
     private SimNode[] nodes = new SimNode[1024];
+    /** Id of every node incarnation ever started, by slot (departed ones included). */
+    private NodeId[] incarnationIds = new NodeId[1024];
 
     private long origin;
     private boolean faultsOn;
@@ -82,6 +87,7 @@ public final class Simulation implements World {
         this.metrics = new Metrics(options.intervalMillis());
         this.churnRandom = seeds.random("churn");
         this.joinRandom = seeds.random("join");
+        this.invariantRandom = seeds.random("invariants");
         for (String w : options.workloads()) {
             workloads.add(Workloads.parse(w));
         }
@@ -224,6 +230,10 @@ public final class Simulation implements World {
             nodes = Arrays.copyOf(nodes, Math.max(nodes.length * 2, n.slot() + 1));
         }
         nodes[n.slot()] = n;
+        if (n.slot() >= incarnationIds.length) {
+            incarnationIds = Arrays.copyOf(incarnationIds, Math.max(incarnationIds.length * 2, n.slot() + 1));
+        }
+        incarnationIds[n.slot()] = n.id();
         return n;
     }
 
@@ -296,6 +306,9 @@ public final class Simulation implements World {
 
     private void scheduleTick(long at) {
         queue.at(at, () -> {
+            if (faultsOn) {
+                checkRoutingTables();
+            }
             closeInterval();
             long t = at - origin;
             String phase = t < options.durationMillis() ? SimResult.SAFETY
@@ -385,6 +398,37 @@ public final class Simulation implements World {
         }
         boolean closest = truth.length > 0 && gotSet.contains(membership.idOf(truth[0]));
         metrics.lookup(outcome.hops(), tookMillis, found, closest, false, outcome.queries());
+    }
+
+    /**
+     * Safety invariants of routing tables, on a sample of live nodes each interval: a table never holds its
+     * own node, never holds an id twice, and every contact's address is where that id really lives (an
+     * address the simulator gave to a node with exactly that id), so no table confuses two nodes.
+     */
+    private void checkRoutingTables() {
+        int samples = Math.min(ROUTING_TABLE_SAMPLES, membership.size());
+        for (int i = 0; i < samples; i++) {
+            int slot = membership.randomLive(invariantRandom);
+            SimNode n = nodes[slot];
+            n.dht().contacts().thenAccept(contacts -> {
+                invariantChecks++;
+                Set<NodeId> seen = new HashSet<>();
+                for (var c : contacts) {
+                    if (c.id().equals(n.id())) {
+                        violation("node " + n.id() + " holds itself in its routing table");
+                    }
+                    if (!seen.add(c.id())) {
+                        violation("node " + n.id() + " holds " + c.id() + " twice");
+                    }
+                    int at = SimNetwork.slotOf(c.address());
+                    NodeId there = at < 0 || at >= incarnationIds.length ? null : incarnationIds[at];
+                    if (!c.id().equals(there)) {
+                        violation("node " + n.id() + " has " + c.id() + " at " + c.address()
+                                + ", where node " + there + " lives");
+                    }
+                }
+            });
+        }
     }
 
     /** Safety invariants of one lookup result: bounded, no duplicates, sorted by distance, real nodes only. */
