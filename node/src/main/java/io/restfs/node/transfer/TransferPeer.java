@@ -32,6 +32,6 @@ public record TransferPeer(InetSocketAddress address, Optional<NodeId> pinnedNod
 
     @Override
     public String toString() {
-        return address + pinnedNodeId.map(id -> " (node " + id + ")").orElse("");
+        return address + pinnedNodeId.map(id -> " (must be node " + id + ")").orElse("");
     }
 }
