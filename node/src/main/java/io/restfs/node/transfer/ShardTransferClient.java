@@ -317,8 +317,12 @@ public final class ShardTransferClient implements AutoCloseable {
             }
         }
 
-        /** A connection closed: forget it, and give its waiters new connections if there is room. */
+        /**
+         * A connection closed: forget it, give its waiters new connections if there is room, and drop
+         * the pool itself once it is empty, so that peers long gone do not accumulate.
+         */
         void closed(ClientConnection c) {
+            boolean empty;
             synchronized (this) {
                 connections.remove(c);
                 while (!waiters.isEmpty() && connections.size() < config.maxConnectionsPerPeer() && !ShardTransferClient.this.closed) {
@@ -328,6 +332,14 @@ public final class ShardTransferClient implements AutoCloseable {
                     if (!waiters.poll().complete(fresh)) {
                         fresh.inFlight--;
                     }
+                }
+                empty = connections.isEmpty() && waiters.isEmpty();
+            }
+            if (empty) {
+                // A request racing with this may still hold the pool and open a connection on it; that
+                // connection works, it is only not shared with the next pool made for the peer.
+                synchronized (pools) {
+                    pools.remove(peer, this);
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.restfs.node.transfer;
 
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,12 @@ public final class ShardTransferServer implements AutoCloseable {
      */
     static final WriteBufferWaterMark WATER_MARK =
             new WriteBufferWaterMark(2 * FrameCodec.CHUNK_BYTES, 4 * FrameCodec.CHUNK_BYTES);
+
+    /**
+     * How long close waits for store operations in flight: a put's fsyncs take milliseconds, so 30 s
+     * only runs out on a hung disk, and then interrupting is all that is left.
+     */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -141,8 +148,8 @@ public final class ShardTransferServer implements AutoCloseable {
         channels.close().awaitUninterruptibly();
         storeExecutor.shutdown();
         try {
-            if (!storeExecutor.awaitTermination(30, TimeUnit.SECONDS)) {
-                log.warn("transfer: store operations still running after 30 s; interrupting them");
+            if (!storeExecutor.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("transfer: store operations still running after {} s; interrupting them", CLOSE_WAIT.toSeconds());
                 storeExecutor.shutdownNow();
             }
         } catch (InterruptedException e) {
