@@ -62,6 +62,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     // Event loop only.
     private State state = State.AWAIT_HELLO;
     private byte[] clientNonce;
+    private byte[] serverKey;
+    private byte[] serverNonce;
 
     /** Requests in flight, counted by the pool; guarded by the pool. */
     int inFlight;
@@ -257,9 +259,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             authFailure(ctx, "unexpected " + frame.getClass().getSimpleName().toUpperCase() + " frame in the handshake");
         }
     }
-
-    private byte[] serverKey;
-    private byte[] serverNonce;
 
     private void authFailure(ChannelHandlerContext ctx, String reason) {
         state = State.CLOSED;

@@ -213,6 +213,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             }
         } else if (frame instanceof Frame.Get g) {
             if (admit(ctx, g.requestId(), false)) {
+                // The store reads a shard whole (it checks the hash before handing it out), so a GET
+                // holds one shard in memory here; only the sending is paced.
                 submit(ctx, g.requestId(), g.key(), () -> {
                     byte[] data = shared.store().get(g.key());
                     return new OutboundShard(g.requestId(), data, Sha256.of(data));
