@@ -14,10 +14,13 @@ import io.restfs.dht.krpc.NodeInfo;
 import io.restfs.dht.krpc.TransactionId;
 import io.restfs.dht.lookup.LookupResult;
 import io.restfs.dht.node.DhtConfig;
+import io.restfs.dht.node.DataHolder;
 import io.restfs.dht.node.DhtNode;
 import io.restfs.dht.node.PutResult;
 import io.restfs.dht.node.UdpDht;
 import io.restfs.dht.routing.Contact;
+import io.restfs.dht.routing.Liveness;
+import io.restfs.dht.routing.PeerKind;
 import io.restfs.dht.rpc.RpcTimeouts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -95,9 +98,13 @@ class BittorrentDhtInteropTest {
     }
 
     private DhtNode restfsNode() throws Exception {
+        return restfsNode(CONFIG);
+    }
+
+    private DhtNode restfsNode(DhtConfig config) throws Exception {
         byte[] seed = new byte[32];
         random.nextBytes(seed);
-        UdpDht n = UdpDht.open(CONFIG, Ed25519KeyPair.fromSeed(seed),
+        UdpDht n = UdpDht.open(config, Ed25519KeyPair.fromSeed(seed),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Optional.empty());
         restfsNodes.add(n);
         return n.node();
@@ -178,6 +185,38 @@ class BittorrentDhtInteropTest {
         JsonNode first = a.get("nodes").get(0);
         assertEquals(peer.id(), NodeId.fromHex(first.get("id").asText()), a.toString());
         assertEquals(peer.localAddress().getPort(), first.get("port").asInt());
+    }
+
+    @Test
+    void bittorrentDhtNodeStaysARoutingPeerButIsNeverChosenToHoldData() throws Exception {
+        // bittorrent-dht drops queries it does not know (restfs_info) without an answer, unlike a 204 error.
+        DhtNode r = restfsNode();
+        DhtNode restfsPeer = restfsNode(CONFIG.withShardEndpoint("127.0.0.1", 7000, "rack-a"));
+        JsNode j = js.startNode();
+        assertEquals(restfsPeer.id(), await(r.ping(restfsPeer.localAddress())));
+        assertEquals(j.id(), await(r.ping(j.address())));
+
+        Contact seen = awaitKind(r, j.id(), PeerKind.ROUTING_ONLY);
+        List<DataHolder> holders = await(r.closestDataHolders(j.id(), 5));
+
+        assertEquals(Liveness.GOOD, seen.liveness(), seen.toString());
+        assertEquals(List.of(restfsPeer.id()), holders.stream().map(h -> h.node().id()).toList(),
+                "only the verified restfs peer may hold data, even for the JS node's own id");
+        LookupResult viaJs = await(r.lookup(NodeId.random(random)));
+        assertTrue(viaJs.nodes().stream().anyMatch(n -> n.id().equals(j.id())), "still used for routing: " + viaJs);
+    }
+
+    private static Contact awaitKind(DhtNode node, NodeId peer, PeerKind kind) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        Optional<Contact> c = Optional.empty();
+        while (System.nanoTime() < deadline) {
+            c = await(node.contacts()).stream().filter(x -> x.id().equals(peer)).findFirst();
+            if (c.isPresent() && c.get().kind() == kind) {
+                return c.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(peer + " never became " + kind + ": " + c);
     }
 
     // ------------------------------------------------------------------------------------------ routing
