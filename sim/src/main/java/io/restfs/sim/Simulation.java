@@ -44,6 +44,8 @@ public final class Simulation implements World {
     private static final long WAVE_TIMEOUT_MILLIS = 120_000;
     /** Invariant violations kept verbatim; beyond this they are only counted. */
     private static final int MAX_VIOLATIONS_KEPT = 50;
+    /** Contacts a joining node tries before it gives up and stays online alone. */
+    private static final int JOIN_ATTEMPTS = 3;
     /** Routing tables checked per interval: enough to catch a systematic fault, cheap at any size. */
     private static final int ROUTING_TABLE_SAMPLES = 8;
 
@@ -73,7 +75,8 @@ public final class Simulation implements World {
     private long bootstrapMillis;
     private long bootstrapMessages;
     private long bootstrapBytes;
-    private int bootstrapFailures;
+    private long joinRetries;
+    private long joinFailures;
     private long crashes;
     private long gracefulLeaves;
     private ObjectNode nodeStats = Report.newObject();
@@ -84,6 +87,7 @@ public final class Simulation implements World {
         this.seeds = new Seeds(options.seed());
         this.network = new SimNetwork(queue, seeds.random("network"), options.latency(), options.loss(),
                 options.partitions(), seeds.derive("partition", 0));
+        network.setFaults(false, 0); // the network forms cleanly; faults start with the safety phase
         this.metrics = new Metrics(options.intervalMillis());
         this.churnRandom = seeds.random("churn");
         this.joinRandom = seeds.random("join");
@@ -115,6 +119,7 @@ public final class Simulation implements World {
         // Safety phase: everything on.
         origin = queue.nowMillis();
         network.setOrigin(origin);
+        network.setFaults(true, options.loss());
         faultsOn = true;
         churnOn = options.churn().enabled();
         metrics.phase(SimResult.SAFETY);
@@ -173,9 +178,15 @@ public final class Simulation implements World {
                 break;
             }
             Metrics.Totals s = metrics.totals(SimResult.SAFETY);
-            log.accept(String.format(Locale.ROOT, "sim: %s of %s virtual, %d live, %d lookups, %.1f s wall",
+            log.accept(String.format(Locale.ROOT, "sim: %s of %s virtual, %d live, %.1f s wall; so far %d lookups,"
+                            + " success %.3f%%, hops %d/%d/%d (median/p90/p99), time %d/%d ms (median/p99)",
                     Specs.formatDuration(until - origin), Specs.formatDuration(options.durationMillis()),
-                    membership.size(), s.lookups, (System.nanoTime() - wallStart) / 1e9));
+                    membership.size(), (System.nanoTime() - wallStart) / 1e9, s.lookups,
+                    s.lookups == 0 ? 0.0 : 100.0 * s.found / s.lookups, s.hops.percentile(50),
+                    s.hops.percentile(90), s.hops.percentile(99), s.timeMillis.percentile(50),
+                    s.timeMillis.percentile(99))
+                    + (s.gets == 0 ? "" : String.format(Locale.ROOT, "; %d gets, availability %.3f%%", s.gets,
+                    100.0 * s.getsOk / s.gets)));
         }
     }
 
@@ -192,13 +203,8 @@ public final class Simulation implements World {
             int wave = Math.min(membership.size(), target - membership.size());
             int[] pending = {wave};
             for (int i = 0; i < wave; i++) {
-                int via = membership.randomLive(joinRandom);
-                SimNode n = spawn();
-                n.bootstrap(nodes[via]).whenComplete((ok, error) -> {
+                join(spawn(), JOIN_ATTEMPTS, n -> {
                     pending[0]--;
-                    if (error != null || !Boolean.TRUE.equals(ok)) {
-                        bootstrapFailures++;
-                    }
                     membership.add(n.slot(), n.id(), queue.nowMillis());
                 });
             }
@@ -214,6 +220,29 @@ public final class Simulation implements World {
         bootstrapMillis = queue.nowMillis() - start;
         bootstrapMessages = network.sent() - sent0;
         bootstrapBytes = network.sentBytes() - bytes0;
+    }
+
+    /**
+     * Runs the engine's bootstrap of {@code n} through a random live node, as an operator's node would retry
+     * with another contact when its first one does not answer; {@code joined} runs once it got a routing
+     * table, or after the last attempt (the node is online either way and may still learn peers later).
+     */
+    private void join(SimNode n, int attemptsLeft, Consumer<SimNode> joined) {
+        int via = membership.randomLive(joinRandom);
+        n.bootstrap(nodes[via]).whenComplete((ok, error) -> {
+            if (nodes[n.slot()] != n) {
+                return; // it left before its bootstrap ended
+            }
+            if (Boolean.TRUE.equals(ok)) {
+                joined.accept(n);
+            } else if (attemptsLeft > 1 && membership.size() > 0) {
+                joinRetries++;
+                join(n, attemptsLeft - 1, joined);
+            } else {
+                joinFailures++;
+                joined.accept(n);
+            }
+        });
     }
 
     /** Creates a node incarnation in a fresh slot (not yet a member: it joins when its bootstrap ends). */
@@ -285,12 +314,7 @@ public final class Simulation implements World {
         if (membership.size() == 0) {
             return;
         }
-        int via = membership.randomLive(joinRandom);
-        SimNode n = spawn();
-        n.bootstrap(nodes[via]).whenComplete((ok, error) -> {
-            if (nodes[n.slot()] != n) {
-                return; // it left again before its bootstrap ended
-            }
+        join(spawn(), JOIN_ATTEMPTS, n -> {
             membership.add(n.slot(), n.id(), queue.nowMillis());
             metrics.membership(true);
             for (Workload w : workloads) {
@@ -504,7 +528,8 @@ public final class Simulation implements World {
         b.put("virtual_ms", bootstrapMillis);
         b.put("messages", bootstrapMessages);
         b.put("bytes", bootstrapBytes);
-        b.put("joins_without_result", bootstrapFailures);
+        b.put("join_retries", joinRetries);
+        b.put("joins_failed", joinFailures);
 
         for (String phase : List.of(SimResult.SAFETY, SimResult.SETTLE, SimResult.LIVENESS)) {
             Metrics.Totals t = metrics.totals(phase);

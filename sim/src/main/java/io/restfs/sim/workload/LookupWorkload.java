@@ -19,6 +19,7 @@ final class LookupWorkload implements Workload {
     private double nextAt;
     private long started;
     private long inFlight;
+    private long abandoned;
 
     LookupWorkload(double ratePerNodePerMilli, String rateText) {
         this.ratePerNodePerMilli = ratePerNodePerMilli;
@@ -60,6 +61,10 @@ final class LookupWorkload implements Workload {
         inFlight++;
         node.lookup(target).whenComplete((outcome, error) -> {
             inFlight--;
+            if (!world.membership().isLive(slot)) {
+                abandoned++; // the querier left mid-lookup: its answer says nothing about routing
+                return;
+            }
             long took = world.now() - start;
             if (error != null || outcome == null) {
                 world.metrics().lookup(0, took, false, false, true, 0);
@@ -75,5 +80,6 @@ final class LookupWorkload implements Workload {
         o.put("rate_per_node", rateText);
         o.put("started", started);
         o.put("unfinished_at_end", inFlight);
+        o.put("abandoned_by_departed_querier", abandoned);
     }
 }

@@ -37,6 +37,7 @@ final class RecordWorkload implements Workload {
     private long published;
     private long retired;
     private long getsSkippedUnpublished;
+    private long getsAbandoned;
 
     private record Record(NodeId target, byte[] value, int owner, boolean[] stored) {
     }
@@ -117,9 +118,15 @@ final class RecordWorkload implements Workload {
         do {
             reader = world.membership().randomLive(random);
         } while (reader == rec.owner());
-        world.node(reader).getImmutable(rec.target()).whenComplete((value, error) ->
-                world.metrics().get(error == null && value != null && value.isPresent()
-                        && Arrays.equals(value.get(), rec.value())));
+        int r = reader;
+        world.node(reader).getImmutable(rec.target()).whenComplete((value, error) -> {
+            if (!world.membership().isLive(r)) {
+                getsAbandoned++; // the reader left mid-get
+                return;
+            }
+            world.metrics().get(error == null && value != null && value.isPresent()
+                    && Arrays.equals(value.get(), rec.value()));
+        });
     }
 
     @Override
@@ -131,5 +138,6 @@ final class RecordWorkload implements Workload {
         o.put("published", published);
         o.put("retired_with_owner", retired);
         o.put("gets_skipped_before_first_put", getsSkippedUnpublished);
+        o.put("gets_abandoned_by_departed_reader", getsAbandoned);
     }
 }
