@@ -85,6 +85,15 @@ class LatencyAndLossTest {
     }
 
     @Test
+    void everyModelPrintsTheSpecThatRecreatesIt() {
+        for (String spec : List.of("constant:20ms", "uniform:10ms..100ms", "lognormal:median=50ms,sigma=0.5",
+                "lognormal:median=1s,sigma=1.25")) {
+            LatencyModel m = LatencyModel.parse(spec);
+            assertEquals(m, LatencyModel.parse(m.spec()), spec);
+        }
+    }
+
+    @Test
     void badLatencySpecsAreRefusedWithTheOptionNamed() {
         for (String bad : List.of("gauss:1", "uniform:100ms..10ms", "lognormal:median=0ms", "constant:",
                 "lognormal:median=5x", "uniform:5")) {
