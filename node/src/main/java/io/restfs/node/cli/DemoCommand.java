@@ -55,9 +55,11 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Encode a sample file into k+m shards in a local shard store, lose m shards of every segment",
-            "(one of them by a bit flip on disk), recover the file from the rest and verify its SHA-256.",
-            "Exits 0 only if the recovered file is identical."
+            "Store a sample file as k+m shards, lose m of every segment, recover it and verify it.",
+            "",
+            "The file is encoded (snappy, AES-256-GCM, Reed-Solomon) into a local shard store; m shards",
+            "of every segment are then lost, one of them by a bit flip on disk that the store's hash check",
+            "must catch. Exits 0 only if the recovered file is identical to the original."
         })
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "64m", converter = BenchCodecCommand.ByteSizeConverter.class,
