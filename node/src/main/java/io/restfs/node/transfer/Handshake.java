@@ -18,6 +18,8 @@ import io.restfs.dht.crypto.Ed25519;
  * <p>The role ("client" or "server") is the sender's own, so the transcript binds the direction: the
  * client's proof can't be reflected back to it as the server's (the keys and nonces would match, the
  * role would not). Fresh nonces from both sides mean no proof can be replayed on another connection.
+ * The server proves itself only after the client has, so an outsider learns nothing but the server's
+ * public key. Nothing here encrypts; see {@link ShardTransferServer} for what that leaves open.
  */
 final class Handshake {
 

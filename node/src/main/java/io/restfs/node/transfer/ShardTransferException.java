@@ -60,8 +60,8 @@ public abstract sealed class ShardTransferException extends RuntimeException {
         };
     }
 
-    /** A failure the peer reported with a status. */
-    abstract static sealed class Refused extends ShardTransferException {
+    /** A failure the peer reported with a status: catch this for "the peer said no", whatever the reason. */
+    public abstract static sealed class Refused extends ShardTransferException {
         private final TransferStatus status;
 
         Refused(InetSocketAddress peer, ShardKey key, String message, TransferStatus status) {

@@ -35,7 +35,10 @@ import io.restfs.dht.id.NodeId;
  *
  * <p>The channel authenticates but does not encrypt: shards are already AES-256-GCM ciphertext and
  * their hashes are checked end to end, so what an eavesdropper learns is which shard keys move
- * where. TLS can wrap the connection later without changing the frames.
+ * where. The handshake authenticates the peer, not each later frame: an attacker who can rewrite
+ * TCP segments on the path could still inject frames (a DELETE, say) into an authenticated
+ * connection. TLS (or a per-frame MAC keyed from the handshake) can wrap the connection later
+ * without changing the frames.
  *
  * <p>Netty handlers only decode and hand over; store I/O (which fsyncs) runs on a bounded pool of
  * store threads, and a full pool answers BUSY instead of queueing without end. The server owns its
