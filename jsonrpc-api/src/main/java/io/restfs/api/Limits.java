@@ -1,0 +1,25 @@
+package io.restfs.api;
+
+/** Sizes the API enforces; a request over one gets {@link ErrorCode#TOO_LARGE}. */
+public final class Limits {
+    /**
+     * An inline body travels base64 in JSON (4/3 larger, then parsed whole in memory), so it is kept to a
+     * few segments' worth; the streaming endpoint has no such limit.
+     */
+    public static final int MAX_INLINE_BODY_BYTES = 16 << 20;
+
+    /** The largest JSON-RPC request body: an inline body in base64 plus room for the envelope. */
+    public static final int MAX_REQUEST_BYTES = MAX_INLINE_BODY_BYTES / 3 * 4 + (64 << 10);
+
+    /** Requests in one JSON-RPC batch. */
+    public static final int MAX_BATCH = 100;
+
+    /** Bucket names: like DNS labels, so they can appear in URLs and topics unescaped. */
+    public static final String BUCKET_NAME_PATTERN = "[a-z0-9][a-z0-9-]{1,61}[a-z0-9]";
+
+    /** Bytes of a path, UTF-8. */
+    public static final int MAX_PATH_BYTES = 4096;
+
+    private Limits() {
+    }
+}

@@ -1,0 +1,6 @@
+package io.restfs.api;
+
+public enum ObjectType {
+    FILE,
+    DIRECTORY
+}
