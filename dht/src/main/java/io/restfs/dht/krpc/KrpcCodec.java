@@ -29,6 +29,9 @@ import java.util.OptionalLong;
  * {@link KrpcDecodeResult.Malformed}. Knows nothing of routing.
  */
 public final class KrpcCodec {
+    /** BEP 43's top-level key marking a query from a read-only node. */
+    static final String READ_ONLY_KEY = "ro";
+
     private final BencodeDecoder strictDecoder;
     private final BencodeDecoder lenientDecoder;
     private final int maxPacketBytes;
@@ -149,6 +152,20 @@ public final class KrpcCodec {
     // ---------------------------------------------------------------- decoding
 
     private static KrpcQuery query(TransactionId tid, BDict message) throws Invalid {
+        KrpcQuery q = queryArguments(tid, message);
+        return readOnly(message) ? q.withReadOnly(true) : q;
+    }
+
+    /**
+     * BEP 43: a read-only node puts {@code "ro": 1} in the top-level dictionary of its queries. Like libtorrent, any
+     * non-zero integer counts; an "ro" that is not an integer is an unknown key of another meaning, so it is
+     * ignored as KRPC ignores unknown keys rather than refusing the query.
+     */
+    private static boolean readOnly(BDict message) {
+        return message.get(READ_ONLY_KEY) instanceof BInteger ro && ro.value() != 0;
+    }
+
+    private static KrpcQuery queryArguments(TransactionId tid, BDict message) throws Invalid {
         byte[] methodBytes = string(message, "q", 1, KrpcLimits.MAX_METHOD_BYTES);
         String method = new String(methodBytes, StandardCharsets.ISO_8859_1);
         BDict a = dict(message, "a");
@@ -435,6 +452,10 @@ public final class KrpcCodec {
             w.key("a");
             writeArguments(q, w);
             w.key("q").string(q.method().getBytes(StandardCharsets.ISO_8859_1));
+            if (q.readOnly()) {
+                // BEP 43: "ro" sits in the top-level dictionary, between "q" and "t" in key order.
+                w.key(READ_ONLY_KEY).integer(1);
+            }
         } else if (message instanceof KrpcResponse r) {
             r.ip().ifPresent(a -> w.key("ip").string(Compact.peer(a)));
             w.key("r");

@@ -24,6 +24,15 @@ public sealed interface KrpcQuery extends KrpcMessage
     /** The method name sent as "q". */
     String method();
 
+    /**
+     * BEP 43: the querier is a read-only node (top-level {@code "ro": 1}). Such a query is answered, but its sender
+     * is not added to the routing table: it will not answer queries itself.
+     */
+    boolean readOnly();
+
+    /** This query with BEP 43's read-only flag set or cleared. */
+    KrpcQuery withReadOnly(boolean readOnly);
+
     @Override
     default MessageKind kind() {
         return MessageKind.QUERY;

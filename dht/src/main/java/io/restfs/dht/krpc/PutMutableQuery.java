@@ -12,7 +12,8 @@ import java.util.OptionalLong;
  * value. {@code salt} is empty when absent. With {@code cas}, the holder stores only if its current seq equals it.
  */
 public record PutMutableQuery(TransactionId transactionId, NodeId sender, byte[] token, byte[] value,
-                              byte[] publicKey, byte[] signature, long seq, byte[] salt, OptionalLong cas)
+                              byte[] publicKey, byte[] signature, long seq, byte[] salt, OptionalLong cas,
+                              boolean readOnly)
         implements KrpcQuery {
     public PutMutableQuery {
         Checks.present(transactionId, "transaction id");
@@ -27,6 +28,17 @@ public record PutMutableQuery(TransactionId transactionId, NodeId sender, byte[]
         if (cas.isPresent()) {
             Checks.nonNegative(cas.getAsLong(), "cas");
         }
+    }
+
+    /** A query from a full node (no BEP 43 "ro" flag). */
+    public PutMutableQuery(TransactionId transactionId, NodeId sender, byte[] token, byte[] value, byte[] publicKey,
+                           byte[] signature, long seq, byte[] salt, OptionalLong cas) {
+        this(transactionId, sender, token, value, publicKey, signature, seq, salt, cas, false);
+    }
+
+    @Override
+    public PutMutableQuery withReadOnly(boolean readOnly) {
+        return new PutMutableQuery(transactionId, sender, token, value, publicKey, signature, seq, salt, cas, readOnly);
     }
 
     @Override
@@ -49,18 +61,19 @@ public record PutMutableQuery(TransactionId transactionId, NodeId sender, byte[]
         return o instanceof PutMutableQuery q && transactionId.equals(q.transactionId) && sender.equals(q.sender)
                 && Arrays.equals(token, q.token) && Arrays.equals(value, q.value)
                 && Arrays.equals(publicKey, q.publicKey) && Arrays.equals(signature, q.signature) && seq == q.seq
-                && Arrays.equals(salt, q.salt) && cas.equals(q.cas);
+                && Arrays.equals(salt, q.salt) && cas.equals(q.cas) && readOnly == q.readOnly;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.deepHashCode(new Object[] {transactionId, sender, token, value, publicKey, signature, seq, salt, cas});
+        return Arrays.deepHashCode(new Object[] {transactionId, sender, token, value, publicKey, signature, seq, salt, cas,
+                readOnly});
     }
 
     @Override
     public String toString() {
         return "PutMutableQuery[t=" + transactionId + ", id=" + sender + ", token=" + Hex.of(token) + ", v="
                 + Hex.of(value) + ", k=" + Hex.of(publicKey) + ", sig=" + Hex.of(signature) + ", seq=" + seq
-                + ", salt=" + Hex.of(salt) + ", cas=" + cas + "]";
+                + ", salt=" + Hex.of(salt) + ", cas=" + cas + ", ro=" + readOnly + "]";
     }
 }

@@ -8,7 +8,8 @@ import java.util.Set;
  * A well-formed query for a method this codec does not know (its "a" carried a valid id); the node answers it with
  * error 204. Encoding one sends only the id as argument.
  */
-public record UnknownQuery(TransactionId transactionId, NodeId sender, String method) implements KrpcQuery {
+public record UnknownQuery(TransactionId transactionId, NodeId sender, String method, boolean readOnly)
+        implements KrpcQuery {
     private static final Set<String> KNOWN = Set.of(PING, FIND_NODE, GET_PEERS, ANNOUNCE_PEER, GET, PUT, RESTFS_INFO);
 
     public UnknownQuery {
@@ -25,5 +26,15 @@ public record UnknownQuery(TransactionId transactionId, NodeId sender, String me
         if (KNOWN.contains(method)) {
             throw new IllegalArgumentException("\"" + method + "\" is a known method, not an unknown one");
         }
+    }
+
+    /** A query from a full node (no BEP 43 "ro" flag). */
+    public UnknownQuery(TransactionId transactionId, NodeId sender, String method) {
+        this(transactionId, sender, method, false);
+    }
+
+    @Override
+    public UnknownQuery withReadOnly(boolean readOnly) {
+        return new UnknownQuery(transactionId, sender, method, readOnly);
     }
 }

@@ -123,6 +123,37 @@ class KrpcCodecGoldenTest {
     }
 
     @Test
+    void decodesAndEncodesBep43ReadOnlyPing() {
+        // BEP 43, "Read-Only State": a read-only node puts "ro": 1 in the top-level dictionary of each query it
+        // sends. Here on BEP 5's example ping; canonical key order puts "ro" between "q" and "t".
+        String packet = "d1:ad2:id20:abcdefghij0123456789e1:q4:ping2:roi1e1:t2:aa1:y1:qe";
+        KrpcQuery q = assertInstanceOf(PingQuery.class, decoded(packet));
+        assertTrue(q.readOnly());
+        assertEquals(new PingQuery(AA, ABC, true), q);
+        assertEncodesTo(packet, new PingQuery(AA, ABC).withReadOnly(true));
+    }
+
+    @Test
+    void decodesAndEncodesBep43ReadOnlyFindNode() {
+        // BEP 43 "ro": 1 on BEP 5's example find_node; the arguments are untouched.
+        String packet = "d1:ad2:id20:abcdefghij01234567896:target20:mnopqrstuvwxyz123456e1:q9:find_node2:roi1e1:t2:aa1:y1:qe";
+        assertEquals(new FindNodeQuery(AA, ABC, MNO, true), decoded(packet));
+        assertEncodesTo(packet, new FindNodeQuery(AA, ABC, MNO).withReadOnly(true));
+        assertFalse(new FindNodeQuery(AA, ABC, MNO).readOnly(), "a query is from a full node unless marked");
+    }
+
+    @Test
+    void queryWithoutRoOrWithRoZeroIsFromAFullNode() {
+        // BEP 43 defines only "ro": 1; "ro": 0, or an "ro" that is not an integer, leaves the querier a full node
+        // (unknown keys are ignored in KRPC) rather than making the query malformed.
+        assertFalse(((KrpcQuery) decoded("d1:ad2:id20:abcdefghij0123456789e1:q4:ping1:t2:aa1:y1:qe")).readOnly());
+        assertFalse(((KrpcQuery) decoded("d1:ad2:id20:abcdefghij0123456789e1:q4:ping2:roi0e1:t2:aa1:y1:qe")).readOnly());
+        assertFalse(((KrpcQuery) decoded("d1:ad2:id20:abcdefghij0123456789e1:q4:ping2:ro1:11:t2:aa1:y1:qe")).readOnly());
+        assertEncodesTo("d1:ad2:id20:abcdefghij0123456789e1:q4:ping1:t2:aa1:y1:qe",
+                new PingQuery(AA, ABC, true).withReadOnly(false));
+    }
+
+    @Test
     void decodesAndEncodesBep5GenericError() {
         // BEP 5, "Errors", Example Error Packets.
         String packet = "d1:eli201e23:A Generic Error Ocurrede1:t2:aa1:y1:ee";

@@ -32,7 +32,7 @@ final class RandomMessages {
         int kind = random.nextInt(12);
         TransactionId t = TransactionId.of(bytes(random.nextInt(KrpcLimits.MAX_TRANSACTION_ID_BYTES + 1)));
         NodeId id = nodeId();
-        return switch (kind) {
+        KrpcMessage m = switch (kind) {
             case 0 -> new PingQuery(t, id);
             case 1 -> new FindNodeQuery(t, id, nodeId());
             case 2 -> new GetPeersQuery(t, id, nodeId());
@@ -48,6 +48,8 @@ final class RandomMessages {
                     random.nextBoolean() ? Optional.of(address(random.nextBoolean())) : Optional.empty());
             default -> response(t, id);
         };
+        // A quarter of the queries come from a BEP 43 read-only node.
+        return m instanceof KrpcQuery q && random.nextInt(4) == 0 ? q.withReadOnly(true) : m;
     }
 
     KrpcResponse response(TransactionId t, NodeId id) {
