@@ -290,6 +290,31 @@ class ShardTransferTest {
     }
 
     @Test
+    void requestsBeyondThePoolsRoomWaitForASlotAndAllComplete() throws Exception {
+        try (ShardStore store = store(dir, GIB);
+             ShardTransferServer srv = server(store, 1);
+             ShardTransferClient cli = ShardTransferClient.create(member(2),
+                     TransferFixture.quickConfig().withPool(1, 2), new java.util.SplittableRandom(3))) {
+            TransferPeer peer = TransferPeer.at(srv.localAddress());
+            List<CompletableFuture<Void>> puts = new ArrayList<>();
+            List<byte[]> shards = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                byte[] data = bytes(100_000 + i, 500 + i);
+                shards.add(data);
+                puts.add(cli.put(peer, specFor(data, "pool", i), new ByteArrayInputStream(data), data.length));
+            }
+            for (CompletableFuture<Void> p : puts) {
+                await(p);
+            }
+            for (byte[] data : shards) {
+                assertTrue(store.has(ShardKey.of(Sha256.of(data))));
+            }
+            assertEquals(1, srv.stats().handshakesCompleted(), "one connection, two streams at a time");
+            assertEquals(0, srv.stats().refusals(), "the client never exceeded the stream limit");
+        }
+    }
+
+    @Test
     void concurrentPutsFromSeveralClientsAllLand() throws Exception {
         try (ShardStore store = store(dir, GIB);
              ShardTransferServer srv = server(store, 1)) {
