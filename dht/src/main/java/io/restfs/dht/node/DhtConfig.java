@@ -21,11 +21,14 @@ import io.restfs.dht.rpc.RpcTimeouts;
  * @param shardHost          shard-transfer host advertised in restfs_info ("" when this node serves no shards)
  * @param shardPort          shard-transfer TCP port advertised in restfs_info (0 when none)
  * @param failureGroup       failure group advertised in restfs_info
+ * @param readOnly           BEP 43 read-only node: marks every query it sends with {@code "ro": 1} so that others
+ *                           leave it out of their routing tables, and drops the queries it receives unanswered;
+ *                           for short-lived clients that would otherwise linger in tables as dead entries
  */
 public record DhtConfig(int k, int alpha, RpcTimeouts timeouts, int lookupAttempts, double queryRatePerSecond,
                         int queryBurst, int maxItems, int maxItemsPerSource, int maxPeersPerHash, int maxInfoHashes,
                         long maintenanceMillis, long republishMillis, String shardHost, int shardPort,
-                        String failureGroup) {
+                        String failureGroup, boolean readOnly) {
     /** Kademlia's alpha = 3 concurrent lookup queries. */
     public static final int DEFAULT_ALPHA = 3;
     /**
@@ -57,51 +60,68 @@ public record DhtConfig(int k, int alpha, RpcTimeouts timeouts, int lookupAttemp
         }
     }
 
+    /** The settings of a full node (not read-only), as before BEP 43 support. */
+    public DhtConfig(int k, int alpha, RpcTimeouts timeouts, int lookupAttempts, double queryRatePerSecond,
+                     int queryBurst, int maxItems, int maxItemsPerSource, int maxPeersPerHash, int maxInfoHashes,
+                     long maintenanceMillis, long republishMillis, String shardHost, int shardPort,
+                     String failureGroup) {
+        this(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems, maxItemsPerSource,
+                maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost, shardPort,
+                failureGroup, false);
+    }
+
     public static DhtConfig defaults() {
         return new DhtConfig(RoutingTable.DEFAULT_K, DEFAULT_ALPHA, RpcTimeouts.DEFAULT, 2, DEFAULT_QUERY_RATE,
                 DEFAULT_QUERY_BURST, DEFAULT_MAX_ITEMS, DEFAULT_MAX_ITEMS_PER_SOURCE, 100, 1000,
-                DEFAULT_MAINTENANCE_MILLIS, DEFAULT_REPUBLISH_MILLIS, "", 0, "");
+                DEFAULT_MAINTENANCE_MILLIS, DEFAULT_REPUBLISH_MILLIS, "", 0, "", false);
     }
 
     public DhtConfig withK(int k) {
         return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
                 maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
-                shardPort, failureGroup);
+                shardPort, failureGroup, readOnly);
     }
 
     public DhtConfig withAlpha(int alpha) {
         return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
                 maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
-                shardPort, failureGroup);
+                shardPort, failureGroup, readOnly);
     }
 
     public DhtConfig withTimeouts(RpcTimeouts timeouts) {
         return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
                 maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
-                shardPort, failureGroup);
+                shardPort, failureGroup, readOnly);
     }
 
     public DhtConfig withRateLimit(double perSecond, int burst) {
         return new DhtConfig(k, alpha, timeouts, lookupAttempts, perSecond, burst, maxItems, maxItemsPerSource,
                 maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost, shardPort,
-                failureGroup);
+                failureGroup, readOnly);
     }
 
     public DhtConfig withQuotas(int maxItems, int maxItemsPerSource) {
         return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
                 maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
-                shardPort, failureGroup);
+                shardPort, failureGroup, readOnly);
     }
 
     public DhtConfig withShardEndpoint(String host, int port, String failureGroup) {
         return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
                 maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, host, port,
-                failureGroup);
+                failureGroup, readOnly);
     }
 
     public DhtConfig withRepublishMillis(long republishMillis) {
         return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
                 maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
-                shardPort, failureGroup);
+                shardPort, failureGroup, readOnly);
+    }
+
+    /** A read-only node (BEP 43) when {@code readOnly}; a full node otherwise. */
+    public DhtConfig withReadOnly(boolean readOnly) {
+        return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
+                maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
+                shardPort, failureGroup, readOnly);
     }
 }

@@ -116,7 +116,9 @@ public final class DhtNode {
         this.rpc = new RpcEngine(env, transport, config.timeouts(), new RpcEngine.Listener() {
             @Override
             public boolean admitQuery(InetSocketAddress from) {
-                return limiter.tryAcquire(from.getAddress());
+                // BEP 43: a read-only node answers no queries (not even malformed ones with 203); it told every
+                // peer it queried not to keep it, so whatever arrives is stray or from a peer ignoring "ro".
+                return !config.readOnly() && limiter.tryAcquire(from.getAddress());
             }
 
             @Override
@@ -135,7 +137,7 @@ public final class DhtNode {
                     table.failed(expected);
                 }
             }
-        });
+        }, config.readOnly());
     }
 
     /**
@@ -764,7 +766,11 @@ public final class DhtNode {
     }
 
     private void onQuery(KrpcQuery query, InetSocketAddress from) {
-        observe(query.sender(), from, false);
+        if (!query.readOnly()) {
+            // BEP 43: a read-only querier does not answer queries, so it must not enter the routing table (a
+            // short-lived client would linger there as a dead entry that lookups wait on). It is still answered.
+            observe(query.sender(), from, false);
+        }
         KrpcMessage reply;
         try {
             reply = answer(query, from);

@@ -51,6 +51,7 @@ public final class RpcEngine {
     private final Transport transport;
     private final RpcTimeouts timeouts;
     private final Listener listener;
+    private final boolean readOnly;
     private final Map<Integer, Pending> pending = new HashMap<>();
     private final LinkedHashMap<InetSocketAddress, RttEstimator> rtts = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -94,10 +95,20 @@ public final class RpcEngine {
     }
 
     public RpcEngine(Environment env, Transport transport, RpcTimeouts timeouts, Listener listener) {
+        this(env, transport, timeouts, listener, false);
+    }
+
+    /**
+     * An engine whose every outgoing query carries BEP 43's {@code "ro": 1} when {@code readOnly}. Whether incoming
+     * queries are served is the listener's decision ({@link Listener#admitQuery}).
+     */
+    public RpcEngine(Environment env, Transport transport, RpcTimeouts timeouts, Listener listener,
+                     boolean readOnly) {
         this.env = env;
         this.transport = transport;
         this.timeouts = timeouts;
         this.listener = listener;
+        this.readOnly = readOnly;
     }
 
     /** Starts receiving from the transport. */
@@ -131,6 +142,9 @@ public final class RpcEngine {
             tid = env.random().nextInt(1 << 16);
         } while (pending.containsKey(tid));
         KrpcQuery q = query.apply(TransactionId.ofShort(tid));
+        if (readOnly && !q.readOnly()) {
+            q = q.withReadOnly(true);
+        }
         byte[] packet = codec.encode(q);
         Pending p = new Pending(tid, to, expected, q.method(), packet, Math.max(1, attempts), callback);
         pending.put(tid, p);

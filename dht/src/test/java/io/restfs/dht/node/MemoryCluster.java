@@ -41,8 +41,19 @@ final class MemoryCluster {
         return add(key, network.nextAddress(), state);
     }
 
+    /** Adds a node with settings of its own (e.g. a read-only one) instead of the cluster's. */
+    DhtNode add(DhtConfig own) {
+        byte[] seed = new byte[32];
+        seeds.nextBytes(seed);
+        return add(own, Ed25519KeyPair.fromSeed(seed), network.nextAddress(), new MemoryStateStore());
+    }
+
     DhtNode add(Ed25519KeyPair key, InetSocketAddress address, StateStore state) {
-        DhtNode node = DhtNode.start(config, key, new Environment(time, time, seeds.split()), network.attach(address),
+        return add(config, key, address, state);
+    }
+
+    DhtNode add(DhtConfig own, Ed25519KeyPair key, InetSocketAddress address, StateStore state) {
+        DhtNode node = DhtNode.start(own, key, new Environment(time, time, seeds.split()), network.attach(address),
                 state);
         nodes.add(node);
         keys.add(key);

@@ -22,6 +22,8 @@ final class RawPeer {
     final KrpcCodec codec = new KrpcCodec();
     /** Responses and errors received (queries are answered by the rule, not recorded). */
     final List<KrpcMessage> received = new ArrayList<>();
+    /** Queries received, whatever the rule answered. */
+    final List<KrpcQuery> queries = new ArrayList<>();
 
     RawPeer(NodeId id, Transport transport, Function<KrpcQuery, KrpcMessage> rule) {
         this.id = id;
@@ -33,6 +35,7 @@ final class RawPeer {
                     received.add(d.message());
                 }
                 if (d.message() instanceof KrpcQuery q) {
+                    queries.add(q);
                     KrpcMessage answer = rule.apply(q);
                     if (answer != null) {
                         transport.send(from, codec.encode(answer));
