@@ -176,15 +176,10 @@ public final class DhtNode {
             table.setKind(c.id(), c.kind());
         }
         rpc.start();
-        // Saved contacts are questionable until they answer: asking a restfs peer for its info is the ping
-        // (the info itself is not saved); a routing-only peer gets a plain ping.
+        // Saved contacts are questionable until they answer a ping; a peer not known to be routing-only is also
+        // asked for its restfs_info again (the info itself is not saved).
         for (SavedContact c : saved) {
-            Optional<Contact> contact = table.get(c.id());
-            if (contact.isPresent() && c.kind() == PeerKind.ROUTING_ONLY) {
-                pingContact(contact.get());
-            } else if (contact.isPresent()) {
-                askInfo(c.id(), c.address());
-            }
+            table.get(c.id()).ifPresent(this::checkNewContact);
         }
         // Items we publish go out again once the table has had a maintenance period to fill, then hourly.
         List<Item> mine = state.loadPublished();
@@ -520,11 +515,25 @@ public final class DhtNode {
     private void observe(NodeId peer, InetSocketAddress address, boolean responded) {
         Observation o = table.observe(peer, address, responded);
         if (o instanceof Observation.Added) {
-            if (table.get(peer).map(c -> c.kind() == PeerKind.UNKNOWN).orElse(false)) {
-                askInfo(peer, address);
-            }
+            table.get(peer).ifPresent(this::checkNewContact);
         } else if (o instanceof Observation.Cached cached && cached.pingCandidate().isPresent()) {
             pingContact(cached.pingCandidate().get());
+        }
+    }
+
+    /**
+     * First checks of a contact that just entered the table: what kind of peer it is (restfs_info, unless it is
+     * known to be routing-only or its verified info is at hand) and, when it has never answered us (it reached us with a query, or was reloaded
+     * from saved state), whether its address answers at all. The latter is a plain BEP 5 ping, sent alongside
+     * restfs_info: a Mainline node may drop restfs_info silently, so only the ping's silence says the address is
+     * dead or spoofed, and only it counts as a failure.
+     */
+    private void checkNewContact(Contact c) {
+        if (c.kind() != PeerKind.ROUTING_ONLY && infos.get(c.id()).isEmpty()) {
+            askInfo(c.id(), c.address());
+        }
+        if (c.lastResponseMillis() == Contact.NEVER) {
+            pingContact(c);
         }
     }
 
@@ -598,15 +607,16 @@ public final class DhtNode {
             @Override
             public void onTimeout() {
                 infoPending.remove(peer);
+                // Silence on restfs_info is no liveness failure: Mainline nodes (bittorrent-dht among them) drop
+                // methods they do not know. Liveness is the ping's to judge (checkNewContact, maintenance).
                 Optional<Contact> c = table.get(peer);
-                if (c.isPresent() && c.get().lastResponseMillis() == Contact.NEVER) {
-                    // Never answered anything: unreachable, or a spoofed source address.
-                    table.failed(peer);
-                } else if (c.isPresent()) {
-                    // Alive (it answered other queries) but silent on restfs_info: a Mainline node that drops
+                if (c.isPresent() && c.get().lastResponseMillis() != Contact.NEVER) {
+                    // Alive (it answered something else) but silent on restfs_info: a Mainline node that drops
                     // unknown methods instead of answering 204. Routing only, and not asked again.
                     table.setKind(peer, PeerKind.ROUTING_ONLY);
                 }
+                // Never answered anything yet: its kind stays unknown; if its ping is answered later, it is
+                // asked again when it is a candidate to hold data (infoOf).
                 then.accept(Optional.empty());
             }
         });

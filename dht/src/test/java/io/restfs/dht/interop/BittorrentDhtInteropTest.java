@@ -206,6 +206,33 @@ class BittorrentDhtInteropTest {
         assertTrue(viaJs.nodes().stream().anyMatch(n -> n.id().equals(j.id())), "still used for routing: " + viaJs);
     }
 
+    @Test
+    void bittorrentDhtNodeWhoseFirstContactIsItsOwnQueryStaysAGoodRoutingPeer() throws Exception {
+        // The JS node queries first, so it has answered nothing when restfs_info (which it drops) goes out; only
+        // the ping sent alongside may judge its liveness.
+        DhtNode r = restfsNode();
+        JsNode j = js.startNode();
+        js.call(js.command("ping").put("node", j.index()).put("port", r.localAddress().getPort()));
+
+        Contact seen = awaitKind(r, j.id(), PeerKind.ROUTING_ONLY);
+
+        assertEquals(Liveness.GOOD, seen.liveness(), seen.toString());
+        // A read-only querier (so it is not added itself) asks for the JS node's id and must be told about it.
+        KrpcCodec codec = new KrpcCodec();
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            socket.setSoTimeout(5_000);
+            byte[] query = codec.encode(new FindNodeQuery(TransactionId.ofShort(0x5a5a), NodeId.random(random),
+                    j.id(), true));
+            socket.send(new DatagramPacket(query, query.length, r.localAddress()));
+            DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
+            socket.receive(in);
+            KrpcResponse response = assertInstanceOf(KrpcResponse.class, assertInstanceOf(KrpcDecodeResult.Decoded.class,
+                    codec.decode(java.util.Arrays.copyOf(in.getData(), in.getLength()))).message());
+            assertTrue(response.nodes().stream().anyMatch(n -> n.id().equals(j.id())),
+                    "the JS node is handed out in find_node answers: " + response.nodes());
+        }
+    }
+
     private static Contact awaitKind(DhtNode node, NodeId peer, PeerKind kind) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         Optional<Contact> c = Optional.empty();

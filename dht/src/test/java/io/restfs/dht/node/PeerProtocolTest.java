@@ -4,6 +4,7 @@ import io.restfs.dht.crypto.Ed25519KeyPair;
 import io.restfs.dht.id.NodeId;
 import io.restfs.dht.items.Item;
 import io.restfs.dht.items.ItemStore;
+import io.restfs.dht.krpc.FindNodeQuery;
 import io.restfs.dht.krpc.GetQuery;
 import io.restfs.dht.krpc.KrpcError;
 import io.restfs.dht.krpc.KrpcMessage;
@@ -76,6 +77,32 @@ class PeerProtocolTest {
         assertEquals(io.restfs.dht.routing.Liveness.BAD, contact(node, ghostId).map(Contact::liveness)
                 .orElse(io.restfs.dht.routing.Liveness.BAD));
         assertTrue(cluster.await(node.lookup(ghostId), 30_000).nodes().stream().noneMatch(n -> n.id().equals(ghostId)));
+    }
+
+    @Test
+    void mainlinePeerThatQueriesFirstAndDropsUnknownMethodsStaysAGoodRoutingPeer() {
+        DhtNode node = cluster.add();
+        NodeId mainlineId = NodeId.random(cluster.seeds);
+        // Like bittorrent-dht: answers the BEP 5 methods, drops restfs_info and any other unknown method silently.
+        RawPeer mainline = new RawPeer(mainlineId, cluster.network.attach(cluster.network.nextAddress()),
+                q -> q instanceof RestfsInfoQuery || q instanceof io.restfs.dht.krpc.UnknownQuery
+                        ? null : KrpcResponse.of(q.transactionId(), mainlineId));
+        NodeId askerId = NodeId.random(cluster.seeds);
+        RawPeer asker = new RawPeer(askerId, cluster.network.attach(cluster.network.nextAddress()), q -> null);
+
+        // Its first contact with us is a query of its own, so it has never answered us when restfs_info goes out.
+        mainline.send(node.localAddress(), new PingQuery(TransactionId.ofShort(1), mainlineId));
+        cluster.time.advance(30_000);
+        asker.send(node.localAddress(), new FindNodeQuery(TransactionId.ofShort(2), askerId, mainlineId, true));
+        cluster.time.advance(1_000);
+
+        Contact c = contact(node, mainlineId).orElseThrow();
+        assertEquals(PeerKind.ROUTING_ONLY, c.kind(), "silent on restfs_info: not a data holder");
+        assertEquals(io.restfs.dht.routing.Liveness.GOOD, c.liveness(), "it answered a ping: alive, " + c);
+        assertTrue(mainline.queries.stream().anyMatch(q -> q instanceof PingQuery), "liveness was asked by ping");
+        KrpcResponse answer = assertInstanceOf(KrpcResponse.class, asker.received.get(0));
+        assertTrue(answer.nodes().stream().anyMatch(n -> n.id().equals(mainlineId)),
+                "handed out in find_node answers: " + answer.nodes());
     }
 
     @Test
