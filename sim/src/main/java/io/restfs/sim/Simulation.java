@@ -3,7 +3,6 @@ package io.restfs.sim;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.restfs.dht.id.NodeId;
-import io.restfs.sim.churn.Churn;
 import io.restfs.sim.event.EventQueue;
 import io.restfs.sim.metrics.Histogram;
 import io.restfs.sim.metrics.Metrics;
@@ -607,10 +606,5 @@ public final class Simulation implements World {
     /** Six decimals: enough for 99.9999%, and stable text in the JSON. */
     private static double round(double d) {
         return Math.round(d * 1e6) / 1e6;
-    }
-
-    /** Exposed for the checks in {@link Churn}-free tests: the network this run uses. */
-    SimNetwork network() {
-        return network;
     }
 }
