@@ -25,8 +25,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * What the client subcommands share: a short-lived DHT node of their own (fresh key, any free UDP port, state in
- * memory) that joins through the given contacts, an overall deadline, and one-line errors with exit codes instead
+ * What the client subcommands share: a short-lived, read-only DHT node of their own (fresh key, any free UDP port,
+ * state in memory) that joins through the given contacts, an overall deadline, and one-line errors with exit codes instead
  * of stack traces.
  */
 abstract class DhtClientCommand implements Callable<Integer> {
@@ -87,9 +87,13 @@ abstract class DhtClientCommand implements Callable<Integer> {
         return spec.qualifiedName();
     }
 
-    /** Starts the client's node on a free UDP port of every interface. */
+    /**
+     * Starts the client's node on a free UDP port of every interface. It is read-only (BEP 43): its queries carry
+     * "ro": 1, so the nodes it asks do not add it to their routing tables, where it would linger as a dead entry
+     * once the command exits and make later lookups wait out timeouts on it.
+     */
     final UdpDht openClient() throws IOException {
-        DhtConfig config = DhtConfig.defaults().withTimeouts(CLIENT_TIMEOUTS);
+        DhtConfig config = DhtConfig.defaults().withTimeouts(CLIENT_TIMEOUTS).withReadOnly(true);
         return UdpDht.open(config, Ed25519KeyPair.generate(new SecureRandom()), new InetSocketAddress(0),
                 Optional.empty());
     }

@@ -104,6 +104,7 @@ final class DhtServeCommand implements Callable<Integer> {
 
     private UdpDht open(Ed25519KeyPair key, InetSocketAddress address) throws IOException, CliFailure {
         try {
+            // A full node, unlike the client commands' read-only ones: it answers queries, and others keep it.
             return UdpDht.open(DhtConfig.defaults(), key, address,
                     Optional.ofNullable(state).map(s -> s.resolve(STATE_SUBDIR)));
         } catch (IOException e) {
