@@ -1,0 +1,464 @@
+package io.restfs.api.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.restfs.api.BucketApi;
+import io.restfs.api.BucketInfo;
+import io.restfs.api.BucketPolicy;
+import io.restfs.api.ClusterApi;
+import io.restfs.api.ClusterStatus;
+import io.restfs.api.DirEntry;
+import io.restfs.api.ErrorCode;
+import io.restfs.api.ObjectApi;
+import io.restfs.api.ObjectInfo;
+import io.restfs.api.ObjectVersion;
+import io.restfs.api.RestfsException;
+import io.restfs.api.SegmentApi;
+import io.restfs.api.SegmentInfo;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Java client of a restfs node: the four API services over JSON-RPC 2.0 ({@link #buckets()}, {@link #objects()},
+ * {@link #segments()}, {@link #cluster()}) and streaming {@link #upload}/{@link #download} of large bodies. Every
+ * failure is a {@link RestfsException} with the node's error code; a node that cannot be reached is
+ * {@link ErrorCode#NOT_READY}. Thread-safe; one instance per node and token.
+ */
+public final class RestfsClient {
+    /** How long one call may take before the client gives up; large bodies go through the streaming calls. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Copy buffer for streamed bodies: large enough for few system calls, small beside any heap. */
+    private static final int COPY_BUFFER = 256 << 10;
+
+    private final URI rpc;
+    private final URI base;
+    private final String token;
+    private final Duration timeout;
+    private final HttpClient http;
+    private final ObjectMapper json = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+    private final AtomicLong ids = new AtomicLong();
+
+    private final BucketApi buckets = new BucketCalls();
+    private final ObjectApi objects = new ObjectCalls();
+    private final SegmentApi segments = new SegmentCalls();
+    private final ClusterApi cluster = new ClusterCalls();
+
+    public RestfsClient(URI node, String token, Duration timeout) {
+        Objects.requireNonNull(node, "node");
+        if (node.getScheme() == null || !(node.getScheme().equals("http") || node.getScheme().equals("https"))
+                || node.getHost() == null) {
+            throw new IllegalArgumentException("node URL must be http://HOST:PORT, got " + node);
+        }
+        String s = node.toString();
+        this.base = URI.create(s.endsWith("/") ? s : s + "/");
+        this.rpc = base.resolve("rpc");
+        this.token = Objects.requireNonNull(token, "token");
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    public static RestfsClient connect(URI node, String token) {
+        return new RestfsClient(node, token, DEFAULT_TIMEOUT);
+    }
+
+    public URI node() {
+        return base;
+    }
+
+    public BucketApi buckets() {
+        return buckets;
+    }
+
+    public ObjectApi objects() {
+        return objects;
+    }
+
+    public SegmentApi segments() {
+        return segments;
+    }
+
+    public ClusterApi cluster() {
+        return cluster;
+    }
+
+    /** The node's OpenRPC document ({@code rpc.discover}). */
+    public JsonNode discover() {
+        return call("rpc.discover", json.getTypeFactory().constructType(JsonNode.class));
+    }
+
+    /**
+     * Calls {@code method} with positional {@code params} and converts its result to {@code resultType}; the general
+     * form the service views use.
+     */
+    public <T> T call(String method, JavaType resultType, Object... params) {
+        long id = ids.incrementAndGet();
+        ObjectNode req = json.createObjectNode();
+        req.put("jsonrpc", "2.0");
+        req.put("method", method);
+        ArrayNode p = req.putArray("params");
+        for (Object o : params) {
+            p.add(json.valueToTree(o));
+        }
+        req.put("id", id);
+        byte[] body;
+        try {
+            body = json.writeValueAsBytes(req);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("params of " + method + " cannot be written as JSON", e);
+        }
+        HttpRequest r = HttpRequest.newBuilder(rpc)
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        HttpResponse<byte[]> resp = send(r, HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode answer = readJson(resp.body(), resp.statusCode());
+        JsonNode error = answer.get("error");
+        if (error != null && error.isObject()) {
+            throw toException(error);
+        }
+        if (!answer.has("result")) {
+            throw new RestfsException(ErrorCode.INTERNAL_ERROR, "the node's answer to " + method
+                    + " has neither result nor error (HTTP " + resp.statusCode() + ")");
+        }
+        if (answer.path("id").asLong(-1) != id) {
+            throw new RestfsException(ErrorCode.INTERNAL_ERROR, "the node answered " + method + " with id "
+                    + answer.get("id") + ", not " + id);
+        }
+        if (resultType.getRawClass() == Void.class) {
+            return null;
+        }
+        try {
+            return json.convertValue(answer.get("result"), resultType);
+        } catch (IllegalArgumentException e) {
+            throw new RestfsException(ErrorCode.INTERNAL_ERROR, "the node's result for " + method
+                    + " does not have the expected shape: " + e.getMessage());
+        }
+    }
+
+    private <T> T call(String method, Class<T> resultType, Object... params) {
+        return call(method, json.getTypeFactory().constructType(resultType), params);
+    }
+
+    private <T> List<T> callList(String method, Class<T> itemType, Object... params) {
+        return call(method, json.getTypeFactory().constructCollectionType(List.class, itemType), params);
+    }
+
+    /**
+     * Streams {@code file} into a new version of {@code bucket}/{@code path} ({@code PUT /o/...}), reporting
+     * progress as bytes go out; {@code expectedVersion} non-null asks for a compare-and-swap.
+     */
+    public ObjectInfo upload(String bucket, String path, Path file, Long expectedVersion, TransferListener listener)
+            throws IOException {
+        long size = Files.size(file);
+        AtomicLong sent = new AtomicLong();
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> {
+                    try {
+                        return new CountingInput(Files.newInputStream(file), n -> listener.progress(sent.addAndGet(n),
+                                size));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }), size);
+        HttpRequest r = HttpRequest.newBuilder(objectUri(bucket, path, expectedVersion == null ? null
+                        : "expectedVersion=" + expectedVersion))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/octet-stream")
+                .PUT(body)
+                .build();
+        HttpResponse<byte[]> resp = send(r, HttpResponse.BodyHandlers.ofByteArray());
+        if (resp.statusCode() / 100 != 2) {
+            throw streamError(resp.body(), resp.statusCode());
+        }
+        try {
+            return json.readValue(resp.body(), ObjectInfo.class);
+        } catch (IOException e) {
+            throw new RestfsException(ErrorCode.INTERNAL_ERROR, "the node's answer to an upload is not an object's"
+                    + " attributes");
+        }
+    }
+
+    /**
+     * Streams {@code version} (newest when null) of {@code bucket}/{@code path} into {@code target} ({@code GET
+     * /o/...}), replacing it only once all bytes arrived and their SHA-256 matched the object's.
+     */
+    public ObjectInfo download(String bucket, String path, Long version, Path target, TransferListener listener)
+            throws IOException {
+        ObjectInfo info = objects.stat(bucket, path, version);
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
+        try {
+            MessageDigest sha = sha256();
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha)) {
+                long got = read(bucket, path, info.version(), 0, info.size(), out, listener);
+                if (got != info.size()) {
+                    throw new RestfsException(ErrorCode.UNAVAILABLE, "the node sent " + got + " of " + info.size()
+                            + " bytes of " + bucket + path);
+                }
+            }
+            String hex = HexFormat.of().formatHex(sha.digest());
+            if (!info.sha256().isEmpty() && !hex.equalsIgnoreCase(info.sha256())) {
+                throw new RestfsException(ErrorCode.INTEGRITY, "downloaded bytes of " + bucket + path + " version "
+                        + info.version() + " hash to " + hex + ", the object's hash is " + info.sha256());
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return info;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Bytes {@code offset} to {@code offset + length - 1} of an object version, fetched with an HTTP Range. */
+    public byte[] readRange(String bucket, String path, Long version, long offset, long length) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        read(bucket, path, version, offset, length, out, TransferListener.NONE);
+        return out.toByteArray();
+    }
+
+    /** GETs a range into {@code out}; returns the bytes copied. */
+    private long read(String bucket, String path, Long version, long offset, long length, OutputStream out,
+                      TransferListener listener) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        HttpRequest r = HttpRequest.newBuilder(objectUri(bucket, path, version == null ? null : "version=" + version))
+                .header("Authorization", "Bearer " + token)
+                .header("Range", "bytes=" + offset + "-" + (offset + length - 1))
+                .GET()
+                .build();
+        HttpResponse<InputStream> resp = send(r, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = resp.body()) {
+            if (resp.statusCode() != 200 && resp.statusCode() != 206) {
+                throw streamError(in.readAllBytes(), resp.statusCode());
+            }
+            long total = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
+            byte[] buf = new byte[COPY_BUFFER];
+            long done = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                out.write(buf, 0, n);
+                done += n;
+                listener.progress(done, total);
+            }
+            return done;
+        }
+    }
+
+    private URI objectUri(String bucket, String path, String query) {
+        String p = path.startsWith("/") ? path : "/" + path;
+        String u = base + "o/" + encodePath(bucket) + encodePath(p);
+        return URI.create(query == null ? u : u + "?" + query);
+    }
+
+    /** Percent-encodes everything but RFC 3986's unreserved characters and '/'. */
+    static String encodePath(String s) {
+        StringBuilder b = new StringBuilder();
+        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (x & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+                    || c == '_' || c == '~' || c == '/') {
+                b.append(c);
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit((x >> 4) & 0xf, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(x & 0xf, 16)));
+            }
+        }
+        return b.toString();
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest r, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return http.send(r, handler);
+        } catch (IOException e) {
+            throw new RestfsException(ErrorCode.NOT_READY, "cannot reach the node at " + base + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RestfsException(ErrorCode.NOT_READY, "interrupted while waiting for " + base, e);
+        }
+    }
+
+    private JsonNode readJson(byte[] body, int status) {
+        try {
+            JsonNode n = json.readTree(body);
+            if (n != null && n.isObject()) {
+                return n;
+            }
+        } catch (IOException e) {
+            // Not JSON: reported below with the HTTP status.
+        }
+        throw new RestfsException(status == 401 ? ErrorCode.UNAUTHORIZED : ErrorCode.INTERNAL_ERROR,
+                "the node answered HTTP " + status + " without a JSON-RPC response");
+    }
+
+    private RestfsException streamError(byte[] body, int status) {
+        JsonNode error = null;
+        try {
+            JsonNode n = json.readTree(body);
+            error = n == null ? null : n.get("error");
+        } catch (IOException e) {
+            // Not JSON: report the status alone.
+        }
+        if (error != null && error.isObject()) {
+            return toException(error);
+        }
+        return new RestfsException(status == 404 ? ErrorCode.NOT_FOUND : status == 416 ? ErrorCode.INVALID_PARAMS
+                : ErrorCode.INTERNAL_ERROR, "the node answered HTTP " + status);
+    }
+
+    private static RestfsException toException(JsonNode error) {
+        int code = error.path("code").asInt(ErrorCode.INTERNAL_ERROR.code());
+        ErrorCode ec = ErrorCode.of(code).orElse(ErrorCode.INTERNAL_ERROR);
+        JsonNode data = error.get("data");
+        String detail = data != null && data.isTextual() ? data.asText() : error.path("message").asText(ec.message());
+        return new RestfsException(ec, detail);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+    }
+
+    /** Counts bytes as they are read, for upload progress. */
+    private static final class CountingInput extends FilterInputStream {
+        private final java.util.function.LongConsumer counted;
+
+        CountingInput(InputStream in, java.util.function.LongConsumer counted) {
+            super(in);
+            this.counted = counted;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                counted.accept(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                counted.accept(n);
+            }
+            return n;
+        }
+    }
+
+    private final class BucketCalls implements BucketApi {
+        @Override
+        public BucketInfo create(String name, BucketPolicy policy) {
+            return call("bucket.create", BucketInfo.class, name, policy);
+        }
+
+        @Override
+        public List<BucketInfo> list() {
+            return callList("bucket.list", BucketInfo.class);
+        }
+
+        @Override
+        public BucketInfo info(String name) {
+            return call("bucket.info", BucketInfo.class, name);
+        }
+
+        @Override
+        public void delete(String name) {
+            call("bucket.delete", Void.class, name);
+        }
+    }
+
+    private final class ObjectCalls implements ObjectApi {
+        @Override
+        public ObjectInfo put(String bucket, String path, byte[] data, Long expectedVersion) {
+            return call("object.put", ObjectInfo.class, bucket, path, data, expectedVersion);
+        }
+
+        @Override
+        public byte[] get(String bucket, String path, Long version) {
+            return call("object.get", byte[].class, bucket, path, version);
+        }
+
+        @Override
+        public ObjectInfo stat(String bucket, String path, Long version) {
+            return call("object.stat", ObjectInfo.class, bucket, path, version);
+        }
+
+        @Override
+        public List<DirEntry> list(String bucket, String path) {
+            return callList("object.list", DirEntry.class, bucket, path);
+        }
+
+        @Override
+        public ObjectInfo mkdir(String bucket, String path) {
+            return call("object.mkdir", ObjectInfo.class, bucket, path);
+        }
+
+        @Override
+        public ObjectInfo rename(String bucket, String from, String to) {
+            return call("object.rename", ObjectInfo.class, bucket, from, to);
+        }
+
+        @Override
+        public void delete(String bucket, String path) {
+            call("object.delete", Void.class, bucket, path);
+        }
+
+        @Override
+        public List<ObjectVersion> versions(String bucket, String path) {
+            return callList("object.versions", ObjectVersion.class, bucket, path);
+        }
+    }
+
+    private final class SegmentCalls implements SegmentApi {
+        @Override
+        public byte[] get(String bucket, String path, Long version, int index) {
+            return call("segment.get", byte[].class, bucket, path, version, index);
+        }
+
+        @Override
+        public List<SegmentInfo> locations(String bucket, String path, Long version) {
+            return callList("segment.locations", SegmentInfo.class, bucket, path, version);
+        }
+    }
+
+    private final class ClusterCalls implements ClusterApi {
+        @Override
+        public ClusterStatus status() {
+            return call("cluster.status", ClusterStatus.class);
+        }
+    }
+}
