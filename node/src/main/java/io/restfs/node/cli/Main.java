@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             io.restfs.node.cli.dht.DhtCommand.class,
             SimCommand.class,
+            InitCommand.class,
+            NodeCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,216 @@
+package io.restfs.node.pubsub;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import javax.websocket.CloseReason;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The /ws pub/sub service: keeps every connection and what it subscribed to, turns text frames into actions, and
+ * sends each published event to the topic's subscribers. Bad frames get an error frame and change nothing. Node
+ * links (discovery) are handed to {@link Discovery}; API clients subscribe to bucket topics with a bearer token.
+ */
+public final class PubSubHub implements Publisher {
+    /** Largest frame we read: an announcement is under 1 KiB and a bucket event a few hundred bytes. */
+    public static final int MAX_FRAME_CHARS = 64 * 1024;
+    /** What the WebSocket layer buffers before giving up on a message; frames between this and the above get an
+     *  error frame, larger ones close the connection (code 1009). */
+    static final int MAX_BUFFERED_CHARS = 1024 * 1024;
+    /** A client following more buckets than this should open another connection. */
+    static final int MAX_TOPICS_PER_CONNECTION = 256;
+    /** JSON nesting our frames never need; deeper input is refused before it costs stack. */
+    static final int MAX_NESTING = 32;
+
+    private static final Logger log = LoggerFactory.getLogger(PubSubHub.class);
+
+    private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
+    private final ObjectMapper mapper;
+    private final LongSupplier clock;
+    private volatile SubscriberAuthorizer authorizer = SubscriberAuthorizer.refuseAll();
+    private volatile Discovery discovery;
+
+    public PubSubHub(LongSupplier clock) {
+        this.clock = clock;
+        this.mapper = JsonMapper.builder().build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_NESTING).maxStringLength(MAX_FRAME_CHARS).build());
+    }
+
+    /** Plugs in the API's token check for bucket subscriptions (until then every client is refused). */
+    public void setAuthorizer(SubscriberAuthorizer authorizer) {
+        this.authorizer = authorizer;
+    }
+
+    /** The /ws endpoint to deploy in the web server (before it starts). */
+    public javax.websocket.server.ServerEndpointConfig endpointConfig() {
+        return WsEndpoints.serverConfig(this);
+    }
+
+    void attach(Discovery discovery) {
+        this.discovery = discovery;
+    }
+
+    @Override
+    public void publish(String topic, Object jsonEvent) {
+        if (!Topics.isValid(topic)) {
+            throw new IllegalArgumentException("not a valid topic: " + topic);
+        }
+        publish(topic, mapper.valueToTree(jsonEvent), null);
+    }
+
+    /** Sends {@code data} as an event on {@code topic} to every subscriber but {@code except}. */
+    void publish(String topic, JsonNode data, WsConnection except) {
+        ObjectNode frame = WsConnection.event(topic, data);
+        for (WsConnection c : connections) {
+            if (c != except && c.topics.contains(topic)) {
+                c.send(frame);
+            }
+        }
+    }
+
+    /** Open connections (nodes and clients). */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    List<WsConnection> connections() {
+        return List.copyOf(connections);
+    }
+
+    long now() {
+        return clock.getAsLong();
+    }
+
+    void opened(WsConnection c) {
+        connections.add(c);
+        Discovery d = discovery;
+        if (c.role == WsConnection.Role.SERVER && d != null) {
+            d.sendHello(c);
+        }
+    }
+
+    void closed(WsConnection c) {
+        if (connections.remove(c)) {
+            Discovery d = discovery;
+            if (d != null) {
+                d.onClosed(c);
+            }
+        }
+    }
+
+    /** Handles one text frame; never throws. */
+    void received(WsConnection c, String text) {
+        c.lastReceivedMillis = clock.getAsLong();
+        if (text.length() > MAX_FRAME_CHARS) {
+            c.sendError("too_large", "frame of " + text.length() + " characters; the limit is " + MAX_FRAME_CHARS);
+            return;
+        }
+        JsonNode f;
+        try {
+            f = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            c.sendError("bad_frame", "not JSON: " + e.getOriginalMessage());
+            return;
+        }
+        if (f == null || !f.isObject() || !f.path("type").isTextual()) {
+            c.sendError("bad_frame", "a frame is a JSON object with a string \"type\"");
+            return;
+        }
+        try {
+            dispatch(c, f);
+        } catch (IllegalArgumentException e) {
+            c.sendError("bad_frame", e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("/ws {}: frame of type {} failed: {}", c, f.path("type").asText(), e.toString());
+            c.sendError("internal", "the node could not handle this frame");
+        }
+    }
+
+    private void dispatch(WsConnection c, JsonNode f) {
+        String type = f.get("type").asText();
+        Discovery d = discovery;
+        switch (type) {
+            case "subscribe" -> subscribe(c, f);
+            case "unsubscribe" -> c.topics.remove(f.path("topic").asText());
+            case "heartbeat" -> { }
+            case "hello", "auth", "welcome", "announce" -> {
+                if (d == null) {
+                    c.sendError("refused", "this endpoint does not link nodes");
+                } else {
+                    d.onLinkFrame(c, type, f);
+                }
+            }
+            case "event" -> {
+                // Events come from nodes we linked with (relayed membership); clients only receive them.
+                if (!c.isLinked() || d == null) {
+                    c.sendError("unauthorized", "only linked nodes may send events");
+                } else if (!Topics.CLUSTER_MEMBERS.equals(f.path("topic").asText())) {
+                    c.sendError("bad_frame", "nodes relay only " + Topics.CLUSTER_MEMBERS + " events");
+                } else {
+                    d.onMembershipEvent(c, f.path("data"));
+                }
+            }
+            case "subscribed", "error" -> {
+                if (type.equals("error")) {
+                    log.info("/ws {}: peer reported {}: {}", c, f.path("code").asText(), f.path("message").asText());
+                }
+            }
+            default -> c.sendError("bad_frame", "unknown frame type: " + truncate(type));
+        }
+    }
+
+    private void subscribe(WsConnection c, JsonNode f) {
+        JsonNode t = f.get("topic");
+        if (t == null || !t.isTextual() || !Topics.isValid(t.asText())) {
+            c.sendError("unknown_topic", "topic must be " + Topics.CLUSTER_MEMBERS + " or bucket.<name>, got "
+                    + truncate(String.valueOf(t)));
+            return;
+        }
+        String topic = t.asText();
+        if (c.topics.size() >= MAX_TOPICS_PER_CONNECTION && !c.topics.contains(topic)) {
+            c.sendError("too_many_topics", "at most " + MAX_TOPICS_PER_CONNECTION + " topics per connection");
+            return;
+        }
+        if (topic.equals(Topics.CLUSTER_MEMBERS)) {
+            if (!c.isLinked() || discovery == null) {
+                c.sendError("unauthorized", Topics.CLUSTER_MEMBERS + " is for nodes that proved the cluster key");
+                return;
+            }
+            // The snapshot goes out before the subscription takes effect, so a newcomer sees it first.
+            discovery.sendSnapshot(c);
+        } else if (!c.isLinked()) {
+            String token = f.path("token").isTextual() ? f.path("token").asText() : c.bearerToken;
+            if (token.isEmpty() || !authorizer.maySubscribe(token, topic)) {
+                c.sendError(token.isEmpty() ? "unauthorized" : "forbidden",
+                        token.isEmpty() ? "subscribing to " + topic + " needs a bearer token"
+                                : "this token may not read " + topic);
+                return;
+            }
+        }
+        c.topics.add(topic);
+        ObjectNode ok = WsConnection.frame("subscribed");
+        ok.put("topic", topic);
+        c.send(ok);
+    }
+
+    static String truncate(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+
+    void closeAll() {
+        for (WsConnection c : connections) {
+            c.close(CloseReason.CloseCodes.GOING_AWAY, "node stopping");
+        }
+    }
+}
