@@ -1,0 +1,325 @@
+package io.restfs.node.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.restfs.api.BucketInfo;
+import io.restfs.api.BucketPolicy;
+import io.restfs.api.DirEntry;
+import io.restfs.api.ErrorCode;
+import io.restfs.api.ObjectInfo;
+import io.restfs.api.ObjectType;
+import io.restfs.api.ObjectVersion;
+import io.restfs.api.RestfsException;
+import io.restfs.api.SegmentInfo;
+import io.restfs.api.ShardLocation;
+
+/** The storage service on a six-node loopback cluster in three failure groups, with every node healthy. */
+class StorageServiceTest {
+    /** 64 KiB segments, so a few hundred KiB make several segments. */
+    static final int SEGMENT = 64 << 10;
+    static final BucketPolicy SMALL_SEGMENTS = new BucketPolicy(4, 2, SEGMENT, true, true, false);
+
+    @TempDir
+    static Path dir;
+    static LocalCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = LocalCluster.start(dir, 6, 3);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new SplittableRandom(seed).nextBytes(b);
+        return b;
+    }
+
+    static String sha256(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    static RestfsException refused(ErrorCode code, org.junit.jupiter.api.function.Executable call) {
+        RestfsException e = assertThrows(RestfsException.class, call);
+        assertEquals(code, e.code(), e.toString());
+        return e;
+    }
+
+    @Test
+    void roundTripsEmptySmallAndMultiSegmentObjectsThroughAnyNode() throws Exception {
+        cluster.storage(0).create("roundtrip", SMALL_SEGMENTS);
+        byte[][] bodies = {new byte[0], random(1000, 1), random(5 * SEGMENT + 123, 2)};
+        for (int i = 0; i < bodies.length; i++) {
+            ObjectInfo put = cluster.storage(i).put("roundtrip", "/f" + i, bodies[i], null);
+            assertEquals(bodies[i].length, put.size());
+            assertEquals(1, put.version());
+            assertEquals(sha256(bodies[i]), put.sha256());
+            assertEquals((bodies[i].length + SEGMENT - 1) / SEGMENT, put.segments());
+            for (int reader = 0; reader < cluster.size(); reader += 2) {
+                assertArrayEquals(bodies[i], cluster.storage(reader).get("roundtrip", "/f" + i, null),
+                        "object " + i + " read through node " + reader);
+            }
+        }
+        // A range across a segment boundary, streamed.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        cluster.storage(3).get("roundtrip", "/f2", null, SEGMENT - 10, SEGMENT + 20, out);
+        assertArrayEquals(java.util.Arrays.copyOfRange(bodies[2], SEGMENT - 10, 2 * SEGMENT + 10), out.toByteArray());
+        // Streaming put of exactly the given length; a short body stores nothing.
+        ObjectInfo streamed = cluster.storage(4).put("roundtrip", "/streamed", new ByteArrayInputStream(bodies[2]),
+                bodies[2].length, null);
+        assertEquals(sha256(bodies[2]), streamed.sha256());
+        refused(ErrorCode.INVALID_PARAMS, () -> cluster.storage(4).put("roundtrip", "/short",
+                new ByteArrayInputStream(bodies[1]), bodies[1].length + 1, null));
+        refused(ErrorCode.NOT_FOUND, () -> cluster.storage(0).stat("roundtrip", "/short", null));
+        refused(ErrorCode.NOT_FOUND, () -> cluster.storage(0).get("roundtrip", "/missing", null));
+        refused(ErrorCode.NOT_FOUND, () -> cluster.storage(0).get("no-such-bucket", "/f1", null));
+        refused(ErrorCode.INVALID_PARAMS, () -> cluster.storage(0).put("roundtrip", "/a/../b", bodies[1], null));
+    }
+
+    @Test
+    void everyWriteMakesAVersionAndOldOnesStayReadable() throws Exception {
+        cluster.storage(1).create("versions", SMALL_SEGMENTS);
+        List<byte[]> bodies = new ArrayList<>();
+        for (int v = 1; v <= 3; v++) {
+            bodies.add(random(700 * v, 10 + v));
+            assertEquals(v, cluster.storage(v).put("versions", "/doc", bodies.get(v - 1), null).version());
+        }
+        cluster.storage(2).delete("versions", "/doc");
+        refused(ErrorCode.NOT_FOUND, () -> cluster.storage(0).get("versions", "/doc", null));
+        List<ObjectVersion> versions = cluster.storage(0).versions("versions", "/doc");
+        assertEquals(List.of(4L, 3L, 2L, 1L), versions.stream().map(ObjectVersion::version).toList());
+        assertTrue(versions.get(0).deleted());
+        for (int v = 1; v <= 3; v++) {
+            assertArrayEquals(bodies.get(v - 1), cluster.storage(5).get("versions", "/doc", (long) v));
+            assertEquals(sha256(bodies.get(v - 1)), versions.get(3 - v + 1).sha256());
+        }
+        refused(ErrorCode.NOT_FOUND, () -> cluster.storage(0).get("versions", "/doc", 4L));
+        refused(ErrorCode.NOT_FOUND, () -> cluster.storage(0).get("versions", "/doc", 9L));
+        // Writing again after the delete continues the history.
+        assertEquals(5, cluster.storage(3).put("versions", "/doc", bodies.get(0), null).version());
+        assertEquals(5, cluster.storage(0).versions("versions", "/doc").size());
+    }
+
+    @Test
+    void expectedVersionIsACompareAndSwap() {
+        cluster.storage(0).create("cas", SMALL_SEGMENTS);
+        byte[] body = random(100, 3);
+        assertEquals(1, cluster.storage(0).put("cas", "/x", body, 0L).version());
+        refused(ErrorCode.CONFLICT, () -> cluster.storage(1).put("cas", "/x", body, 0L));
+        refused(ErrorCode.CONFLICT, () -> cluster.storage(1).put("cas", "/x", body, 5L));
+        assertEquals(2, cluster.storage(2).put("cas", "/x", body, 1L).version());
+    }
+
+    @Test
+    void concurrentReplacesWithoutExpectedVersionAllBecomeVersions() throws Exception {
+        cluster.storage(0).create("race-replace", SMALL_SEGMENTS);
+        int writers = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<ObjectInfo>> results = new ArrayList<>();
+            Set<String> hashes = new HashSet<>();
+            for (int w = 0; w < writers; w++) {
+                byte[] body = random(2000, 100 + w);
+                hashes.add(sha256(body));
+                int node = w;
+                results.add(pool.submit(() -> cluster.storage(node).put("race-replace", "/same", body, null)));
+            }
+            Set<Long> versions = new HashSet<>();
+            for (Future<ObjectInfo> f : results) {
+                versions.add(f.get().version());
+            }
+            assertEquals(Set.of(1L, 2L, 3L, 4L), versions, "each writer got its own version");
+            List<ObjectVersion> history = cluster.storage(5).versions("race-replace", "/same");
+            assertEquals(writers, history.size());
+            assertEquals(hashes, new HashSet<>(history.stream().map(ObjectVersion::sha256).toList()),
+                    "no write was lost");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentWritersOfOneVersionGetOneWinnerAndConflicts() throws Exception {
+        cluster.storage(0).create("race-cas", SMALL_SEGMENTS);
+        cluster.storage(0).put("race-cas", "/same", random(10, 1), null);
+        int writers = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<ObjectInfo>> results = new ArrayList<>();
+            List<byte[]> bodies = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                byte[] body = random(3000, 200 + w);
+                bodies.add(body);
+                int node = w + 1;
+                Callable<ObjectInfo> put = () -> cluster.storage(node).put("race-cas", "/same", body, 1L);
+                results.add(pool.submit(put));
+            }
+            List<ObjectInfo> won = new ArrayList<>();
+            int conflicts = 0;
+            for (Future<ObjectInfo> f : results) {
+                try {
+                    won.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    RestfsException re = (RestfsException) e.getCause();
+                    assertEquals(ErrorCode.CONFLICT, re.code(), re.toString());
+                    conflicts++;
+                }
+            }
+            assertTrue(won.size() <= 1, "at most one writer of version 2 wins: " + won);
+            assertEquals(writers, won.size() + conflicts);
+            ObjectInfo now = cluster.storage(5).stat("race-cas", "/same", null);
+            if (won.isEmpty()) {
+                assertEquals(1, now.version(), "nobody was told they won, so nothing changed");
+            } else {
+                assertEquals(won.get(0).sha256(), now.sha256(), "the acknowledged write is the one stored");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void directoriesMkdirListRenameDelete() {
+        StorageService s = cluster.storage(2);
+        s.create("dirs", SMALL_SEGMENTS);
+        assertEquals(ObjectType.DIRECTORY, s.mkdir("dirs", "/a").type());
+        refused(ErrorCode.ALREADY_EXISTS, () -> s.mkdir("dirs", "/a"));
+        s.put("dirs", "/a/z.txt", random(10, 1), null);
+        s.put("dirs", "/a/b.txt", random(20, 2), null);
+        s.put("dirs", "/deep/er/file", random(30, 3), null);
+        assertEquals(List.of("b.txt", "z.txt"), cluster.storage(4).list("dirs", "/a").stream().map(DirEntry::name).toList());
+        assertEquals(List.of("a", "deep"), cluster.storage(4).list("dirs", "/").stream().map(DirEntry::name).toList());
+        DirEntry b = cluster.storage(4).list("dirs", "/a").get(0);
+        assertEquals(20, b.size());
+        assertEquals(ObjectType.FILE, b.type());
+
+        ObjectInfo moved = s.rename("dirs", "/a/b.txt", "/deep/b2.txt");
+        assertEquals("/deep/b2.txt", moved.path());
+        assertArrayEquals(random(20, 2), cluster.storage(1).get("dirs", "/deep/b2.txt", null));
+        assertEquals(List.of("z.txt"), s.list("dirs", "/a").stream().map(DirEntry::name).toList());
+        refused(ErrorCode.NOT_FOUND, () -> s.get("dirs", "/a/b.txt", null));
+        refused(ErrorCode.ALREADY_EXISTS, () -> s.rename("dirs", "/a/z.txt", "/deep/b2.txt"));
+        refused(ErrorCode.NOT_EMPTY, () -> s.rename("dirs", "/deep", "/deep2"));
+        s.mkdir("dirs", "/empty");
+        s.rename("dirs", "/empty", "/empty2");
+        assertEquals(List.of("a", "deep", "empty2"), s.list("dirs", "/").stream().map(DirEntry::name).toList());
+
+        refused(ErrorCode.NOT_EMPTY, () -> s.delete("dirs", "/a"));
+        s.delete("dirs", "/a/z.txt");
+        s.delete("dirs", "/a");
+        refused(ErrorCode.NOT_FOUND, () -> s.list("dirs", "/a"));
+        refused(ErrorCode.NOT_FOUND, () -> s.delete("dirs", "/a"));
+        refused(ErrorCode.INVALID_PARAMS, () -> s.list("dirs", "/deep/b2.txt"));
+        refused(ErrorCode.CONFLICT, () -> s.put("dirs", "/deep", random(5, 5), null));
+    }
+
+    @Test
+    void bucketsCreateListInfoAndDeleteOnlyWhenEmpty() {
+        StorageService s = cluster.storage(3);
+        BucketInfo created = s.create("lifecycle", BucketPolicy.of(2, 1));
+        assertEquals(BucketPolicy.of(2, 1), created.policy());
+        refused(ErrorCode.ALREADY_EXISTS, () -> cluster.storage(1).create("lifecycle", BucketPolicy.defaults()));
+        refused(ErrorCode.INVALID_PARAMS, () -> s.create("Bad_Name", BucketPolicy.defaults()));
+        refused(ErrorCode.INVALID_PARAMS, () -> s.create("badpolicy", BucketPolicy.of(0, 1)));
+        assertTrue(cluster.storage(5).list().stream().anyMatch(b -> b.name().equals("lifecycle")));
+        s.put("lifecycle", "/d/one", random(100, 9), null);
+        BucketInfo info = cluster.storage(0).info("lifecycle");
+        assertEquals(2, info.objectCount(), "a directory and a file");
+        assertEquals(100, info.storedBytes());
+        refused(ErrorCode.NOT_EMPTY, () -> s.delete("lifecycle"));
+        s.delete("lifecycle", "/d/one");
+        s.delete("lifecycle", "/d");
+        s.delete("lifecycle");
+        refused(ErrorCode.NOT_FOUND, () -> s.info("lifecycle"));
+        assertFalse(cluster.storage(5).list().stream().anyMatch(b -> b.name().equals("lifecycle")));
+        // The name can be used again, and the new bucket starts empty.
+        s.create("lifecycle", BucketPolicy.of(2, 1));
+        assertEquals(List.of(), s.list("lifecycle", "/"));
+        refused(ErrorCode.NOT_FOUND, () -> s.stat("lifecycle", "/d", null));
+    }
+
+    @Test
+    void everyChangeIsPublishedOnTheBucketTopic() {
+        LocalCluster.Node n = cluster.node(5);
+        n.storage.create("events", SMALL_SEGMENTS);
+        n.storage.put("events", "/x", random(10, 1), null);
+        n.storage.put("events", "/x", random(10, 2), null);
+        n.storage.delete("events", "/x");
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < n.events.size(); i++) {
+            if (n.topics.get(i).equals("bucket.events")) {
+                BucketEvent e = n.events.get(i);
+                seen.add(e.type() + " " + e.path() + " " + e.version());
+            }
+        }
+        assertEquals(List.of("created / 1", "created /x 1", "changed /x 2", "deleted /x 3"), seen);
+    }
+
+    @Test
+    void locationsNameDistinctHoldersAcrossGroupsAndSegmentsDecodeAlone() throws Exception {
+        StorageService s = cluster.storage(1);
+        s.create("where", SMALL_SEGMENTS);
+        byte[] body = random(3 * SEGMENT, 7);
+        s.put("where", "/f", body, null);
+        List<SegmentInfo> segments = cluster.storage(4).locations("where", "/f", null);
+        assertEquals(3, segments.size());
+        for (SegmentInfo seg : segments) {
+            assertEquals(6, seg.shards().size());
+            assertEquals(6, seg.shards().stream().map(ShardLocation::nodeId).distinct().count(),
+                    "six nodes, six shards: one each");
+            assertEquals(3, seg.shards().stream().map(ShardLocation::group).distinct().count());
+            for (ShardLocation loc : seg.shards()) {
+                assertFalse(loc.address().isEmpty());
+                LocalCluster.Node holder = cluster.byId(io.restfs.dht.id.NodeId.fromHex(loc.nodeId()));
+                assertTrue(holder.store.has(io.restfs.blockstore.store.ShardKey.fromHex(loc.sha256())),
+                        "node " + holder.index + " holds shard " + loc.index());
+            }
+            assertArrayEquals(java.util.Arrays.copyOfRange(body, (int) seg.offset(), (int) seg.offset() + seg.length()),
+                    cluster.storage(2).get("where", "/f", null, seg.index()));
+        }
+    }
+
+    @Test
+    void moreShardsThanNodesIsRefusedUnlessTheBucketAllowsDoublingUp() {
+        StorageService s = cluster.storage(0);
+        s.create("wide", new BucketPolicy(6, 3, SEGMENT, true, true, false));
+        RestfsException e = refused(ErrorCode.INSUFFICIENT_NODES, () -> s.put("wide", "/f", random(1000, 1), null));
+        assertTrue(e.getMessage().contains("9 shards"), e.getMessage());
+        s.create("wide-doubled", new BucketPolicy(6, 3, SEGMENT, true, true, true));
+        byte[] body = random(1000, 2);
+        s.put("wide-doubled", "/f", body, null);
+        assertArrayEquals(body, cluster.storage(3).get("wide-doubled", "/f", null));
+        List<ShardLocation> shards = s.locations("wide-doubled", "/f", null).get(0).shards();
+        assertEquals(6, shards.stream().map(ShardLocation::nodeId).distinct().count(), "every node used");
+    }
+}
