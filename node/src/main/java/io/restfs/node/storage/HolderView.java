@@ -40,6 +40,7 @@ final class HolderView {
     private final Map<NodeId, Long> suspects = new HashMap<>(); // guarded by this
     private List<Candidate> cached = List.of(); // guarded by this
     private long cachedAt = Long.MIN_VALUE / 2; // guarded by this
+    private long lookedUpAt = Long.MIN_VALUE / 2; // guarded by this
 
     HolderView(DhtNode dht, Supplier<Candidate> self, Clock clock) {
         this.dht = dht;
@@ -69,8 +70,13 @@ final class HolderView {
      */
     List<Candidate> candidates(NodeId target, int needed) {
         List<Candidate> alive = all().stream().filter(c -> !suspected(c.id())).toList();
-        if (alive.size() >= needed) {
-            return alive;
+        long now = clock.millis();
+        synchronized (this) {
+            // A small cluster (doubling up) stays short of nodes: one lookup per refresh period finds any newcomer.
+            if (alive.size() >= needed || now - lookedUpAt < REFRESH_MILLIS) {
+                return alive;
+            }
+            lookedUpAt = now;
         }
         List<Candidate> found = new ArrayList<>(alive);
         for (DataHolder h : await(dht.closestDataHolders(target, Math.max(needed * 2, 8)))) {
@@ -131,11 +137,6 @@ final class HolderView {
             }
             return true;
         }
-    }
-
-    /** Forgets the cached view, e.g. after a placement found too few nodes. */
-    synchronized void invalidate() {
-        cachedAt = Long.MIN_VALUE / 2;
     }
 
     private List<Candidate> withSelf(List<Candidate> others) {

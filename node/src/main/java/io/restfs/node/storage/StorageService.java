@@ -30,7 +30,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -80,6 +79,7 @@ import io.restfs.node.meta.MetadataKeys;
 import io.restfs.node.meta.PointerRecord;
 import io.restfs.node.meta.StoredSegment;
 import io.restfs.node.placement.Candidate;
+import io.restfs.node.pubsub.Publisher;
 import io.restfs.node.rpc.ObjectStreams;
 import io.restfs.node.transfer.ShardTransferClient;
 
@@ -127,7 +127,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     private final DhtNode dht;
     private final ShardStore store;
     private final MetadataKeys keys;
-    private final BiConsumer<String, Object> publisher;
+    private final Publisher publisher;
     private final Clock clock;
     private final SecureRandom random;
     private final ExecutorService codecThreads;
@@ -149,7 +149,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
      * @param codecThreadCount threads encoding and decoding segments
      */
     public StorageService(DhtNode dht, ShardStore store, ShardTransferClient client, byte[] clusterKey,
-            BiConsumer<String, Object> publisher, Clock clock, SecureRandom random, int codecThreadCount) {
+            Publisher publisher, Clock clock, SecureRandom random, int codecThreadCount) {
         this.dht = dht;
         this.store = store;
         this.keys = new MetadataKeys(clusterKey);
@@ -1003,7 +1003,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
 
     private void publish(String bucket, String type, String path, long version) {
         try {
-            publisher.accept(BucketEvent.topic(bucket), new BucketEvent(type, path, version));
+            publisher.publish(BucketEvent.topic(bucket), new BucketEvent(type, path, version));
         } catch (RuntimeException e) {
             // The change is made; a subscriber missing one event refetches on the next.
             log.warn("publishing {} of {}{} failed: {}", type, bucket, path, e.toString());
