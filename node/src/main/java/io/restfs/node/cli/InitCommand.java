@@ -177,7 +177,7 @@ public final class InitCommand implements Callable<Integer> {
     }
 
     /** Bytes, or a number with k, m, g or t (powers of 1024; an optional trailing "b" or "ib" is allowed). */
-    static long parseSize(String s) {
+    public static long parseSize(String s) {
         String t = s.trim().toLowerCase(Locale.ROOT).replaceAll("i?b$", "");
         long unit = 1;
         if (!t.isEmpty() && "kmgt".indexOf(t.charAt(t.length() - 1)) >= 0) {

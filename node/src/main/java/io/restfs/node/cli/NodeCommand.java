@@ -6,6 +6,7 @@ import io.restfs.node.config.NodeConfig;
 import io.restfs.node.config.NodeConfigFile;
 import io.restfs.node.daemon.NodeDaemon;
 import io.restfs.node.daemon.NodeStartException;
+import io.restfs.node.daemon.ServingNode;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -45,7 +46,7 @@ public final class NodeCommand implements Callable<Integer> {
         }
         NodeDaemon daemon;
         try {
-            daemon = NodeDaemon.start(cfg);
+            daemon = ServingNode.start(cfg);
         } catch (NodeStartException e) {
             err.println("restfs node: " + e.getMessage());
             err.flush();

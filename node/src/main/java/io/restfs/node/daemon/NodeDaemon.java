@@ -92,8 +92,23 @@ public final class NodeDaemon implements AutoCloseable {
         this.startedMillis = startedMillis;
     }
 
-    /** Starts a node from its configuration; on failure everything started so far is stopped again. */
+    /** Builds services on a node (storage, API) before it announces itself; see {@link #start(NodeConfig, Installer)}. */
+    @FunctionalInterface
+    public interface Installer {
+        void install(NodeDaemon daemon) throws Exception;
+    }
+
+    /** Starts a node with no services mounted beyond its own (status, metrics, /ws). */
     public static NodeDaemon start(NodeConfig config) throws NodeStartException {
+        return start(config, d -> { });
+    }
+
+    /**
+     * Starts a node from its configuration and runs {@code installer} on it (mount servlets, register services to
+     * close) before it joins the cluster and writes its runtime info, so whoever sees the node sees it whole. On
+     * failure everything started so far is stopped again.
+     */
+    public static NodeDaemon start(NodeConfig config, Installer installer) throws NodeStartException {
         long started = System.currentTimeMillis();
         Ed25519KeyPair nodeKey = load("node key", () -> Ed25519KeyFile.load(config.nodeKeyFile()));
         byte[] clusterKey = load("cluster key", () -> ClusterKeyFile.load(config.clusterKeyFile()));
@@ -157,6 +172,11 @@ public final class NodeDaemon implements AutoCloseable {
             NodeDaemon daemon = new NodeDaemon(context, dht, transferServer, web, hub, discovery, housekeeping,
                     runtime, started);
             holder.daemon = daemon;
+            opened.push(daemon::closeServices);
+            step("start the node's services", () -> {
+                installer.install(daemon);
+                return daemon;
+            });
             discovery.start();
             step("write " + config.runtimeFile(), () -> {
                 runtime.write(config.runtimeFile());
@@ -331,11 +351,7 @@ public final class NodeDaemon implements AutoCloseable {
         }
         log.info("node {} stopping", nodeId().toHex());
         closeQuietly(discovery);
-        synchronized (this) {
-            while (!services.isEmpty()) {
-                closeQuietly(services.pop());
-            }
-        }
+        closeServices();
         housekeeping.shutdownNow();
         closeQuietly(web);
         closeQuietly(transferServer);
@@ -348,6 +364,12 @@ public final class NodeDaemon implements AutoCloseable {
             log.warn("cannot remove {}: {}", context.config().runtimeFile(), e.toString());
         }
         log.info("node {} stopped", nodeId().toHex());
+    }
+
+    private synchronized void closeServices() {
+        while (!services.isEmpty()) {
+            closeQuietly(services.pop());
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {
