@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             SimCommand.class,
             InitCommand.class,
             NodeCommand.class,
+            io.restfs.node.cli.cluster.ClusterCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
