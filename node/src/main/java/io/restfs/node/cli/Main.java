@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             SimCommand.class,
             InitCommand.class,
             NodeCommand.class,
+            io.restfs.node.cli.client.BucketCommand.class, io.restfs.node.cli.client.PutCommand.class, io.restfs.node.cli.client.GetCommand.class, io.restfs.node.cli.client.LsCommand.class, io.restfs.node.cli.client.RmCommand.class, io.restfs.node.cli.client.MvCommand.class, io.restfs.node.cli.client.StatCommand.class, io.restfs.node.cli.client.VersionsCommand.class, io.restfs.node.cli.client.TokenCommand.class,
             io.restfs.node.cli.cluster.ClusterCommand.class,
         })
 public final class Main implements Runnable {

@@ -220,7 +220,7 @@ public final class RpcDispatcher {
             try {
                 return handleJsonNodeRequest(request).getResponse();
             } catch (java.io.IOException e) {
-                throw new RestfsException(ErrorCode.INVALID_PARAMS, "params could not be read");
+                throw RpcErrors.toRestfs(e, "params of " + request.path("method").asText());
             }
         }
     }

@@ -78,11 +78,50 @@ record RpcMethod(String name, RpcService service, Method method, List<Param> par
             }
         }
         for (int i = 0; i < params.size(); i++) {
-            if (!params.get(i).optional() && out.get(i).isNull()) {
-                throw invalid("needs param '" + params.get(i).name() + "'");
+            Param p = params.get(i);
+            JsonNode v = out.get(i);
+            if (v.isNull()) {
+                if (!p.optional()) {
+                    throw invalid("needs param '" + p.name() + "'");
+                }
+            } else if (!shapeFits(p.type(), v)) {
+                throw invalid("param '" + p.name() + "' must be " + article(JsonSchemas.jsonTypeName(p.type()))
+                        + (p.type() == byte[].class ? " (base64)" : "") + ", got " + describe(v));
             }
         }
         return out;
+    }
+
+    /**
+     * Whether {@code v} has the JSON type that {@code type} is written as. Checked here because Jackson, left to
+     * itself, reads a number as a one-byte array and similar conveniences a strict API should refuse.
+     */
+    private static boolean shapeFits(Class<?> type, JsonNode v) {
+        return switch (JsonSchemas.jsonTypeName(type)) {
+            case "string" -> v.isTextual();
+            case "integer" -> v.isIntegralNumber() && (v.canConvertToInt()
+                    || (v.canConvertToLong() && (type == long.class || type == Long.class)));
+            case "number" -> v.isNumber();
+            case "boolean" -> v.isBoolean();
+            case "array" -> v.isArray();
+            case "object" -> type == Object.class || v.isObject();
+            default -> true;
+        };
+    }
+
+    private static String article(String jsonType) {
+        return (jsonType.startsWith("a") || jsonType.startsWith("i") || jsonType.startsWith("o") ? "an " : "a ")
+                + jsonType;
+    }
+
+    private static String describe(JsonNode v) {
+        if (v.isIntegralNumber() && !v.canConvertToLong()) {
+            return "an integer out of range";
+        }
+        if (v.isIntegralNumber() && !v.canConvertToInt()) {
+            return "an integer beyond 32 bits";
+        }
+        return article(v.getNodeType().name().toLowerCase());
     }
 
     private List<String> names() {

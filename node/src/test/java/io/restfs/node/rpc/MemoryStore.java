@@ -92,7 +92,7 @@ public final class MemoryStore implements BucketApi, ObjectApi, SegmentApi, Clus
 
     @Override
     public synchronized void delete(String name) {
-        if (info(name).objectCount() > 0 || bucket(name).objects().size() > 1) {
+        if (bucket(name).objects().values().stream().filter(e -> !e.newest().deleted()).count() > 1) {
             throw new RestfsException(ErrorCode.NOT_EMPTY, "bucket " + name + " is not empty");
         }
         buckets.remove(name);
