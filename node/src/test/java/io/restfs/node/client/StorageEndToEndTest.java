@@ -1,0 +1,123 @@
+package io.restfs.node.client;
+
+import io.restfs.api.BucketPolicy;
+import io.restfs.api.ErrorCode;
+import io.restfs.api.ObjectInfo;
+import io.restfs.api.RestfsException;
+import io.restfs.api.SegmentInfo;
+import io.restfs.api.ShardLocation;
+import io.restfs.api.client.RestfsClient;
+import io.restfs.api.client.TransferListener;
+import io.restfs.node.auth.Grant;
+import io.restfs.node.auth.TokenStore;
+import io.restfs.node.rpc.RestfsApi;
+import io.restfs.node.rpc.TestHttpServer;
+import io.restfs.node.storage.LocalCluster;
+import io.restfs.node.storage.StorageService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The API in front of the real storage service: a six-node in-process cluster (real DHT, shard stores and transfer on
+ * loopback), the servlets on one node's Tomcat, and the Java client and CLI talking to it.
+ */
+class StorageEndToEndTest {
+    @TempDir
+    static Path dir;
+    static LocalCluster cluster;
+    static TestHttpServer server;
+    static TokenStore tokens;
+    static RestfsClient admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = LocalCluster.start(dir.resolve("cluster"), 6, 3);
+        StorageService storage = cluster.storage(0);
+        Path nodeDir = Files.createDirectories(dir.resolve("api"));
+        tokens = TokenStore.open(nodeDir);
+        RestfsApi api = RestfsApi.over(storage, tokens);
+        server = TestHttpServer.start(Files.createDirectories(dir.resolve("tomcat")),
+                Map.of("/rpc", api.rpcServlet(), "/o/*", api.objectServlet()));
+        admin = RestfsClient.connect(server.uri(), tokens.create(Grant.adminGrant(), "e2e"));
+        admin.buckets().create("e2e", new BucketPolicy(4, 2, 256 << 10, true, true, false));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void streamedObjectRoundTripsAndItsShardsAreSpread() throws Exception {
+        byte[] data = new byte[(1 << 20) + 12_345];
+        new Random(11).nextBytes(data);
+        Path src = Files.write(dir.resolve("src.bin"), data);
+        ObjectInfo put = admin.upload("e2e", "/big.bin", src, null, TransferListener.NONE);
+        assertEquals(data.length, put.size());
+        assertEquals(5, put.segments());
+
+        Path back = dir.resolve("back.bin");
+        admin.download("e2e", "/big.bin", null, back, TransferListener.NONE);
+        assertArrayEquals(data, Files.readAllBytes(back));
+        assertArrayEquals(java.util.Arrays.copyOfRange(data, 300_000, 300_100),
+                admin.readRange("e2e", "/big.bin", null, 300_000, 100));
+
+        List<SegmentInfo> segments = admin.segments().locations("e2e", "/big.bin", null);
+        assertEquals(5, segments.size());
+        for (SegmentInfo s : segments) {
+            assertEquals(6, s.shards().size());
+            Set<String> holders = new HashSet<>();
+            for (ShardLocation l : s.shards()) {
+                holders.add(l.nodeId());
+            }
+            assertEquals(6, holders.size(), "each shard of a segment on its own node: " + s);
+        }
+    }
+
+    @Test
+    void inlineCallsVersionsAndAclsThroughRealStorage() throws Exception {
+        admin.objects().put("e2e", "/small.txt", "one".getBytes(), null);
+        admin.objects().put("e2e", "/small.txt", "two".getBytes(), 1L);
+        RestfsException conflict = assertThrows(RestfsException.class,
+                () -> admin.objects().put("e2e", "/small.txt", "lost".getBytes(), 1L));
+        assertEquals(ErrorCode.CONFLICT, conflict.code());
+        assertArrayEquals("one".getBytes(), admin.objects().get("e2e", "/small.txt", 1L));
+        assertEquals(2, admin.objects().versions("e2e", "/small.txt").size());
+
+        RestfsClient other = RestfsClient.connect(server.uri(), tokens.create(Grant.on(Set.of("elsewhere"), Set.of()),
+                "other"));
+        RestfsException forbidden = assertThrows(RestfsException.class,
+                () -> other.objects().get("e2e", "/small.txt", null));
+        assertEquals(ErrorCode.FORBIDDEN, forbidden.code());
+        assertTrue(other.buckets().list().isEmpty());
+    }
+
+    @Test
+    void cliStatShowsWhereEachShardLives() throws Exception {
+        admin.objects().put("e2e", "/stat.txt", new byte[1000], null);
+        ClientCommandsTest.Run r = ClientCommandsTest.run(new io.restfs.node.cli.Main(), "stat", "e2e/stat.txt",
+                "--node", server.uri().toString(), "--token", tokens.create(Grant.on(Set.of("e2e"), Set.of()), "r"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(6, r.out().lines().filter(l -> l.startsWith("  shard ")).count(), r.out());
+    }
+}
