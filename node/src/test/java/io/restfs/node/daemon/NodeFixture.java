@@ -22,6 +22,8 @@ import java.util.function.BooleanSupplier;
 public final class NodeFixture {
     /** Fast heartbeats so a dead node is noticed within a second in tests. */
     public static final long TEST_HEARTBEAT_MILLIS = 200;
+    /** Two seconds of silence: a busy two-core test machine can stall a JVM for a second. */
+    public static final int TEST_DEAD_AFTER_MISSED = 10;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private NodeFixture() {
@@ -34,7 +36,9 @@ public final class NodeFixture {
         ClusterKeyFile.save(dir.resolve("cluster.key"), clusterKey);
         String toml = NodeConfigFile.render(new NodeConfigFile.Settings(group, "127.0.0.1", 1L << 30, "127.0.0.1",
                 0, 0, 0, seeds)).replace("heartbeat_millis = " + NodeConfig.DEFAULT_HEARTBEAT.toMillis(),
-                "heartbeat_millis = " + TEST_HEARTBEAT_MILLIS);
+                "heartbeat_millis = " + TEST_HEARTBEAT_MILLIS)
+                .replace("dead_after_missed = " + NodeConfig.DEFAULT_DEAD_AFTER_MISSED,
+                        "dead_after_missed = " + TEST_DEAD_AFTER_MISSED);
         Path config = dir.resolve(NodeConfig.FILE_NAME);
         Files.writeString(config, toml);
         return config;

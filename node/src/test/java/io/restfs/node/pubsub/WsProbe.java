@@ -34,6 +34,12 @@ public final class WsProbe implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile CloseReason closeReason;
     private final Session session;
+    private final java.util.concurrent.ScheduledExecutorService beats =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ws-probe-heartbeat");
+                t.setDaemon(true);
+                return t;
+            });
 
     private WsProbe(URI uri, String bearer) throws Exception {
         ClientEndpointConfig.Builder b = ClientEndpointConfig.Builder.create();
@@ -132,6 +138,14 @@ public final class WsProbe implements AutoCloseable {
                 .put("mac", b64.encodeToString(LinkProof.mac(clusterKey, t)))
                 .put("sig", b64.encodeToString(LinkProof.sign(key, t)));
         send(auth);
+        // A linked node that stays silent is declared dead; keep beating like a real node.
+        beats.scheduleWithFixedDelay(() -> {
+            try {
+                send("{\"type\":\"heartbeat\"}");
+            } catch (Exception e) {
+                // Closed: nothing more to keep alive.
+            }
+        }, 100, 100, TimeUnit.MILLISECONDS);
         return await(f -> f.path("type").asText().equals("welcome") || f.path("type").asText().equals("error"), 10);
     }
 
@@ -156,6 +170,7 @@ public final class WsProbe implements AutoCloseable {
 
     @Override
     public void close() {
+        beats.shutdownNow();
         try {
             session.close();
         } catch (Exception e) {
