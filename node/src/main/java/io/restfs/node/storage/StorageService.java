@@ -209,8 +209,14 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             BucketKey key = BucketKey.generate(random);
             BucketRecord rec = new BucketRecord(name, p, keys.wrap(key, name, random), incarnation, clock.millis(), false);
             OptionalLong prev = existing.map(v -> OptionalLong.of(v.seq())).orElse(OptionalLong.empty());
-            if (pointers.put(keys.clusterSigner(), MetadataKeys.bucketSalt(name), prev, rec.encode())
-                    == PointerStore.Outcome.CONFLICT) {
+            byte[] encoded = rec.encode();
+            PointerStore.Outcome created = pointers.put(keys.clusterSigner(), MetadataKeys.bucketSalt(name), prev, encoded);
+            if (created == PointerStore.Outcome.UNCERTAIN) {
+                created = pointers.get(keys.clusterSigner(), MetadataKeys.bucketSalt(name))
+                        .filter(v -> java.util.Arrays.equals(v.value(), encoded)).isPresent()
+                        ? PointerStore.Outcome.STORED : PointerStore.Outcome.CONFLICT;
+            }
+            if (created == PointerStore.Outcome.CONFLICT) {
                 throw new RestfsException(ErrorCode.ALREADY_EXISTS, "bucket " + name + " was created concurrently");
             }
             Bucket b = new Bucket(rec, prev.orElse(0) + 1, key, keys.bucketSigner(name, incarnation));
@@ -252,8 +258,10 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             if (!listing(b, Paths.ROOT).entries().isEmpty()) {
                 throw new RestfsException(ErrorCode.NOT_EMPTY, "bucket " + name + " is not empty");
             }
-            if (pointers.put(keys.clusterSigner(), MetadataKeys.bucketSalt(name), OptionalLong.of(b.seq()),
-                    b.record().asDeleted().encode()) == PointerStore.Outcome.CONFLICT) {
+            PointerStore.Outcome deleted = pointers.put(keys.clusterSigner(), MetadataKeys.bucketSalt(name),
+                    OptionalLong.of(b.seq()), b.record().asDeleted().encode());
+            if (deleted == PointerStore.Outcome.CONFLICT
+                    || (deleted == PointerStore.Outcome.UNCERTAIN && findBucket(name).isPresent())) {
                 throw new RestfsException(ErrorCode.CONFLICT, "bucket " + name + " changed while being deleted");
             }
             updateBucketIndex(listing -> listing.without(name));
@@ -343,11 +351,15 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                     : Optional.of(writeBlob(next.encode(), true));
             BucketIndex updated = new BucketIndex(index.version() + 1, ref);
             OptionalLong prev = v.map(x -> OptionalLong.of(x.seq())).orElse(OptionalLong.empty());
-            if (pointers.put(keys.clusterSigner(), MetadataKeys.bucketIndexSalt(), prev, updated.encode())
-                    == PointerStore.Outcome.STORED) {
+            PointerStore.Outcome outcome = pointers.put(keys.clusterSigner(), MetadataKeys.bucketIndexSalt(), prev,
+                    updated.encode());
+            if (outcome == PointerStore.Outcome.STORED) {
                 return;
             }
-            backoff(attempt);
+            if (outcome == PointerStore.Outcome.CONFLICT) {
+                backoff(attempt);
+            }
+            // UNCERTAIN: the next round re-reads and finds the change made or not.
         }
         throw new RestfsException(ErrorCode.CONFLICT, "the bucket index kept changing; gave up after "
                 + MAX_CAS_ATTEMPTS + " tries");
@@ -356,7 +368,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     // ------------------------------------------------------------------------------------------------ objects
 
     /** A pointer record as read, with its sequence number. */
-    private record Pointer(long seq, PointerRecord record) {
+    private record Pointer(long seq, PointerRecord record, byte[] raw) {
         boolean live() {
             return !record.deleted();
         }
@@ -445,8 +457,15 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             }
             byte[] hash = sha.digest();
             long mtime = clock.millis();
+            byte[] rejected = null;
             for (int attempt = 0; ; attempt++) {
                 Optional<Pointer> current = readPointer(b, p);
+                if (rejected != null && current.isPresent() && java.util.Arrays.equals(current.get().raw(), rejected)
+                        && attempt + 1 < MAX_CAS_ATTEMPTS) {
+                    // Our own losing copy, read before the winner replaced it: wait for the winner's.
+                    backoff(attempt);
+                    continue;
+                }
                 if (expectedVersion != null) {
                     checkExpected(b, p, current, expectedVersion);
                 }
@@ -459,12 +478,15 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                 Manifest m = new Manifest(version, false, mtime, size, DEFAULT_FILE_MODE, "", hash, segments, previous);
                 StoredSegment ref = writeBlob(m.encode(), b.policy().allowDoubleUp());
                 PointerRecord rec = new PointerRecord(ObjectType.FILE, version, false, size, mtime, Optional.of(ref));
-                if (writePointer(b, p, current, rec)) {
+                PointerStore.Outcome outcome = writePointer(b, p, current, rec);
+                if (outcome == PointerStore.Outcome.STORED
+                        || (outcome == PointerStore.Outcome.UNCERTAIN && chainHolds(b, p, ref, version))) {
                     addToParent(b, p, new DirEntry(Paths.name(p), ObjectType.FILE, size, mtime, version));
                     boolean created = current.isEmpty() || !current.get().live();
                     publish(b.name(), created ? BucketEvent.CREATED : BucketEvent.CHANGED, p, version);
                     return info(b, p, m);
                 }
+                rejected = rec.encode();
                 if (expectedVersion != null || attempt + 1 >= MAX_CAS_ATTEMPTS) {
                     throw new RestfsException(ErrorCode.CONFLICT, b.name() + p + " was written concurrently"
                             + (expectedVersion != null ? " (expected version " + expectedVersion + ")" : ""));
@@ -622,7 +644,14 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             } else {
                 rec = new PointerRecord(ObjectType.DIRECTORY, version, false, 0, mtime, Optional.empty());
             }
-            if (!writePointer(b, dst, target, rec)) {
+            PointerStore.Outcome outcome = writePointer(b, dst, target, rec);
+            if (outcome == PointerStore.Outcome.UNCERTAIN) {
+                Optional<Pointer> now = readPointer(b, dst);
+                boolean ours = rec.type() == ObjectType.FILE ? chainHolds(b, dst, rec.ref().orElseThrow(), version)
+                        : now.filter(Pointer::liveDirectory).filter(x -> x.record().version() >= version).isPresent();
+                outcome = ours ? PointerStore.Outcome.STORED : PointerStore.Outcome.CONFLICT;
+            }
+            if (outcome == PointerStore.Outcome.CONFLICT) {
                 throw new RestfsException(ErrorCode.CONFLICT, b.name() + dst + " was created concurrently");
             }
             addToParent(b, dst, new DirEntry(Paths.name(dst), rec.type(), rec.size(), mtime, version));
@@ -661,8 +690,14 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                 Manifest tombstone = new Manifest(version, true, mtime, 0, 0, "", NO_HASH, List.of(), r.ref());
                 ref = Optional.of(writeBlob(tombstone.encode(), b.policy().allowDoubleUp()));
             }
-            if (writePointer(b, p, Optional.of(ptr), new PointerRecord(r.type(), version, true, 0, mtime, ref))) {
-                removeFromParent(b, p);
+            PointerStore.Outcome outcome = writePointer(b, p, Optional.of(ptr),
+                    new PointerRecord(r.type(), version, true, 0, mtime, ref));
+            if (outcome == PointerStore.Outcome.UNCERTAIN) {
+                outcome = readPointer(b, p).filter(x -> !x.live() && x.record().version() >= version).isPresent()
+                        ? PointerStore.Outcome.STORED : PointerStore.Outcome.CONFLICT;
+            }
+            if (outcome == PointerStore.Outcome.STORED) {
+                removeFromParent(b, p, version);
                 publish(b.name(), BucketEvent.DELETED, p, version);
                 return;
             }
@@ -760,13 +795,34 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
 
     private Optional<Pointer> readPointer(Bucket b, String p) {
         return pointers.get(b.signer(), MetadataKeys.pathSalt(p))
-                .map(v -> new Pointer(v.seq(), decode(() -> PointerRecord.decode(v.value()))));
+                .map(v -> new Pointer(v.seq(), decode(() -> PointerRecord.decode(v.value())), v.value()));
     }
 
     /** Compare-and-swap of {@code p}'s pointer from {@code current}; false when another writer got there first. */
-    private boolean writePointer(Bucket b, String p, Optional<Pointer> current, PointerRecord next) {
+    private PointerStore.Outcome writePointer(Bucket b, String p, Optional<Pointer> current, PointerRecord next) {
         OptionalLong prev = current.map(c -> OptionalLong.of(c.seq())).orElse(OptionalLong.empty());
-        return pointers.put(b.signer(), MetadataKeys.pathSalt(p), prev, next.encode()) == PointerStore.Outcome.STORED;
+        return pointers.put(b.signer(), MetadataKeys.pathSalt(p), prev, next.encode());
+    }
+
+    /**
+     * Whether file {@code p}'s version chain, read now, includes the manifest {@code ours} (written as
+     * {@code version}): how a writer whose swap came back {@link PointerStore.Outcome#UNCERTAIN} learns whether its
+     * version survived.
+     */
+    private boolean chainHolds(Bucket b, String p, StoredSegment ours, long version) {
+        Optional<StoredSegment> next = readPointer(b, p).filter(x -> x.record().type() == ObjectType.FILE)
+                .flatMap(x -> x.record().ref());
+        while (next.isPresent()) {
+            if (next.get().id().equals(ours.id())) {
+                return true;
+            }
+            Manifest m = readManifest(next.get());
+            if (m.version() <= version) {
+                return false;
+            }
+            next = m.previous();
+        }
+        return false;
     }
 
     /** The manifest of {@code version} of file {@code p} (newest when null); NOT_FOUND for deleted versions. */
@@ -830,7 +886,12 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             long version = ptr.map(x -> x.record().version()).orElse(0L) + 1;
             long mtime = clock.millis();
             PointerRecord dir = new PointerRecord(ObjectType.DIRECTORY, version, false, 0, mtime, Optional.empty());
-            if (writePointer(b, p, ptr, dir)) {
+            PointerStore.Outcome outcome = writePointer(b, p, ptr, dir);
+            if (outcome == PointerStore.Outcome.UNCERTAIN
+                    && readPointer(b, p).filter(Pointer::liveDirectory).isPresent()) {
+                outcome = PointerStore.Outcome.STORED;
+            }
+            if (outcome == PointerStore.Outcome.STORED) {
                 addToParent(b, p, new DirEntry(Paths.name(p), ObjectType.DIRECTORY, 0, mtime, version));
                 publish(b.name(), BucketEvent.CREATED, p, version);
                 return;
@@ -842,12 +903,19 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
         }
     }
 
+    /**
+     * Lists {@code entry} in {@code p}'s parent, unless the listing already shows a newer version of it (a racing
+     * writer's listing update can land after ours; the newest version wins either way).
+     */
     private void addToParent(Bucket b, String p, DirEntry entry) {
-        updateListing(b, Paths.parent(p), l -> l.with(entry));
+        updateListing(b, Paths.parent(p), l -> l.get(entry.name())
+                .filter(e -> e.type() == entry.type() && e.version() > entry.version()).isPresent() ? l : l.with(entry));
     }
 
-    private void removeFromParent(Bucket b, String p) {
-        updateListing(b, Paths.parent(p), l -> l.without(Paths.name(p)));
+    /** Drops {@code p} from its parent's listing, unless it was written again after this delete ({@code version}). */
+    private void removeFromParent(Bucket b, String p, long version) {
+        updateListing(b, Paths.parent(p), l -> l.get(Paths.name(p))
+                .filter(e -> e.version() > version).isPresent() ? l : l.without(Paths.name(p)));
     }
 
     /** Applies {@code change} to directory {@code dir}'s listing with compare-and-swap, retrying on races. */
@@ -865,10 +933,14 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                     : Optional.of(writeBlob(next.encode(), b.policy().allowDoubleUp()));
             PointerRecord rec = new PointerRecord(ObjectType.DIRECTORY, ptr.record().version() + 1, false, 0,
                     clock.millis(), ref);
-            if (writePointer(b, dir, Optional.of(ptr), rec)) {
+            PointerStore.Outcome outcome = writePointer(b, dir, Optional.of(ptr), rec);
+            if (outcome == PointerStore.Outcome.STORED) {
                 return;
             }
-            backoff(attempt);
+            if (outcome == PointerStore.Outcome.CONFLICT) {
+                backoff(attempt);
+            }
+            // UNCERTAIN: the next round re-reads and finds the change made or not.
         }
         throw new RestfsException(ErrorCode.CONFLICT, "directory " + b.name() + dir + " kept changing; gave up after "
                 + MAX_CAS_ATTEMPTS + " tries");

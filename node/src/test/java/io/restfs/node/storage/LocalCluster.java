@@ -128,7 +128,7 @@ public final class LocalCluster implements AutoCloseable {
                 .withShardEndpoint(loopback.getHostAddress(), server.localAddress().getPort(), group)
                 .withRateLimit(100_000, 100_000)
                 .withQuotas(100_000, 100_000)
-                .withTimeouts(new RpcTimeouts(300, 100, 1_000, 2));
+                .withTimeouts(new RpcTimeouts(500, 200, 2_000, 3));
         UdpDht dht = UdpDht.open(config, key, new InetSocketAddress(loopback, 0), Optional.empty());
         Node[] self = new Node[1];
         StorageService storage = new StorageService(dht.node(), store, client, clusterKey, (topic, event) -> {
@@ -141,11 +141,22 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Every node pings every other, then waits until each knows all the others' signed restfs_info. */
     private void join() {
-        List<InetSocketAddress> all = nodes.stream().map(n -> n.dht.node().localAddress()).toList();
-        for (Node n : nodes) {
-            n.dht.node().bootstrap(all).orTimeout(JOIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
-        }
         long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
+        for (Node n : nodes) {
+            List<InetSocketAddress> others = nodes.stream().filter(o -> o != n)
+                    .map(o -> o.dht.node().localAddress()).toList();
+            // On a loaded machine a first round of pings can all time out; try again until the deadline.
+            while (true) {
+                try {
+                    n.dht.node().bootstrap(others).orTimeout(JOIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+                    break;
+                } catch (java.util.concurrent.CompletionException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                }
+            }
+        }
         for (Node n : nodes) {
             while (knownDataHolders(n) < nodes.size() - 1) {
                 if (System.nanoTime() > deadline) {
