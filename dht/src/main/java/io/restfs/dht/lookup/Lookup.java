@@ -16,8 +16,11 @@ import java.util.function.Consumer;
 /**
  * One iterative Kademlia lookup: keeps at most {@code alpha} queries in flight to the closest nodes not yet asked,
  * learns closer nodes from each answer, and ends when the k closest candidates still in the running have all
- * answered. A peer that misses its (adaptive) soft timeout drops out of the running and frees its slot, so a dead
- * or slow peer costs one timeout, not the whole lookup; a late answer brings it back. Runs on the logic thread.
+ * answered. A peer that misses its (adaptive) soft timeout frees its slot, so the lookup goes on querying the next
+ * candidates, but it stays among those the end condition waits for: a live peer that is merely slow may be one of
+ * the k closest, and leaving it out would make the answer wrong. Only a hard failure (every attempt timed out, an
+ * error, or a different node answering) drops a candidate, so a dead peer costs one hard timeout, run in parallel
+ * with the rest of the lookup. Runs on the logic thread.
  */
 public final class Lookup {
     /** Sends one lookup query (find_node, get_peers or get) to a node. */
@@ -94,33 +97,42 @@ public final class Lookup {
         if (finished) {
             return;
         }
-        List<Candidate> running = running();
+        List<Candidate> closest = closestNotFailed();
         boolean allAnswered = true;
-        for (Candidate c : running) {
+        for (Candidate c : closest) {
             if (c.state != State.ANSWERED) {
                 allAnswered = false;
                 break;
             }
         }
         if (allAnswered) {
-            finish(running);
+            finish(closest);
             return;
         }
-        for (Candidate c : running) {
-            if (inFlight >= alpha) {
+        // A slow peer's slot goes to the next candidate: query the k closest that are neither failed nor slow.
+        int considered = 0;
+        for (Candidate c : candidates.values()) {
+            if (inFlight >= alpha || considered == k) {
                 break;
             }
+            if (c.state == State.FAILED || c.state == State.SLOW) {
+                continue;
+            }
+            considered++;
             if (c.state == State.UNQUERIED) {
                 send(c);
             }
         }
     }
 
-    /** The k closest candidates that may still be part of the answer: not failed, not written off as slow. */
-    private List<Candidate> running() {
+    /**
+     * The k closest candidates that may still be part of the answer, which the end condition waits for: all but
+     * the failed ones. A slow candidate stays: it is alive as far as we know, and may be among the true k closest.
+     */
+    private List<Candidate> closestNotFailed() {
         List<Candidate> out = new ArrayList<>(k);
         for (Candidate c : candidates.values()) {
-            if (c.state == State.UNQUERIED || c.state == State.IN_FLIGHT || c.state == State.ANSWERED) {
+            if (c.state != State.FAILED) {
                 out.add(c);
                 if (out.size() == k) {
                     break;

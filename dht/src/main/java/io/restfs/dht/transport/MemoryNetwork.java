@@ -19,8 +19,7 @@ import java.util.random.RandomGenerator;
 public final class MemoryNetwork {
     private final Scheduler scheduler;
     private final RandomGenerator random;
-    private final long minLatencyMillis;
-    private final long maxLatencyMillis;
+    private final Latency latency;
     private final double lossRate;
     private final Map<InetSocketAddress, MemoryTransport> endpoints = new HashMap<>();
     private final Set<InetSocketAddress> down = new HashSet<>();
@@ -28,18 +27,46 @@ public final class MemoryNetwork {
     private long dropped;
     private int nextHost = 1;
 
+    /** One-way delay of a packet, drawn from the network's random for each packet. */
+    @FunctionalInterface
+    public interface Latency {
+        long sampleMillis(RandomGenerator random);
+
+        /** Uniform in [min, max] millis. */
+        static Latency uniform(long minMillis, long maxMillis) {
+            if (minMillis < 0 || maxMillis < minMillis) {
+                throw new IllegalArgumentException("latency range [" + minMillis + ", " + maxMillis + "]");
+            }
+            return minMillis == maxMillis ? r -> minMillis : r -> r.nextLong(minMillis, maxMillis + 1);
+        }
+
+        /**
+         * Log-normal with the given median and sigma (of the underlying normal), rounded to whole millis: a long
+         * tail of slow packets, as measured on the Internet, where a fixed soft timeout misjudges live peers.
+         */
+        static Latency logNormal(double medianMillis, double sigma) {
+            if (medianMillis <= 0 || sigma < 0) {
+                throw new IllegalArgumentException("log-normal latency needs median > 0 and sigma >= 0, got "
+                        + medianMillis + ", " + sigma);
+            }
+            double mu = Math.log(medianMillis);
+            return r -> Math.round(Math.exp(mu + sigma * r.nextGaussian()));
+        }
+    }
+
     public MemoryNetwork(Scheduler scheduler, RandomGenerator random, long minLatencyMillis, long maxLatencyMillis,
                          double lossRate) {
-        if (minLatencyMillis < 0 || maxLatencyMillis < minLatencyMillis) {
-            throw new IllegalArgumentException("latency range [" + minLatencyMillis + ", " + maxLatencyMillis + "]");
-        }
+        this(scheduler, random, Latency.uniform(minLatencyMillis, maxLatencyMillis), lossRate);
+    }
+
+    /** A network whose packets take {@code latency} each, and are lost with probability {@code lossRate}. */
+    public MemoryNetwork(Scheduler scheduler, RandomGenerator random, Latency latency, double lossRate) {
         if (lossRate < 0 || lossRate >= 1) {
             throw new IllegalArgumentException("loss rate must be in [0, 1), got " + lossRate);
         }
         this.scheduler = scheduler;
         this.random = random;
-        this.minLatencyMillis = minLatencyMillis;
-        this.maxLatencyMillis = maxLatencyMillis;
+        this.latency = latency;
         this.lossRate = lossRate;
     }
 
@@ -90,10 +117,9 @@ public final class MemoryNetwork {
             dropped++;
             return;
         }
-        long latency = minLatencyMillis == maxLatencyMillis
-                ? minLatencyMillis : random.nextLong(minLatencyMillis, maxLatencyMillis + 1);
+        long delay = Math.max(0, latency.sampleMillis(random));
         byte[] copy = packet.clone();
-        scheduler.schedule(latency, () -> {
+        scheduler.schedule(delay, () -> {
             MemoryTransport target = endpoints.get(to);
             if (target == null || down.contains(to)) {
                 dropped++;

@@ -30,6 +30,13 @@ final class MemoryCluster {
         this.network = new MemoryNetwork(time, seeds.split(), minLatency, maxLatency, 0);
     }
 
+    /** A cluster whose packets take {@code latency} each (e.g. log-normal, with a long tail of slow ones). */
+    MemoryCluster(long seed, DhtConfig config, MemoryNetwork.Latency latency) {
+        this.seeds = new SplittableRandom(seed);
+        this.config = config;
+        this.network = new MemoryNetwork(time, seeds.split(), latency, 0);
+    }
+
     DhtNode add() {
         return add(new MemoryStateStore());
     }
