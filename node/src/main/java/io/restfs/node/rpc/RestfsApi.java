@@ -7,6 +7,7 @@ import io.restfs.api.ObjectApi;
 import io.restfs.api.SegmentApi;
 import io.restfs.node.auth.Right;
 import io.restfs.node.auth.TokenStore;
+import io.restfs.node.web.NodeMetrics;
 
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ import java.util.TreeMap;
  * The restfs API as servlets: JSON-RPC services {@code bucket}, {@code object}, {@code segment} and {@code cluster}
  * for {@code /rpc}, object streams for {@code /o/*}, and the right each method needs. The node mounts them:
  * <pre>{@code
- * RestfsApi api = new RestfsApi(storage, storage, storage, storage, storage, TokenStore.open(nodeDir));
+ * RestfsApi api = RestfsApi.over(storage, TokenStore.open(nodeDir)).countCallsIn(metrics);
  * daemon.mount("/rpc", api.rpcServlet());
  * daemon.mount("/o/*", api.objectServlet());
  * }</pre>
@@ -66,6 +67,22 @@ public final class RestfsApi {
     public static <S extends BucketApi & ObjectApi & SegmentApi & ClusterApi & ObjectStreams> RestfsApi over(
             S service, TokenStore tokens) {
         return new RestfsApi(service, service, service, service, service, tokens);
+    }
+
+    /** Counts every call and error answer on the node's metrics ({@code restfs_rpc_calls_total}, ...). */
+    public RestfsApi countCallsIn(NodeMetrics metrics) {
+        dispatcher.countCallsIn(new RpcDispatcher.CallCounter() {
+            @Override
+            public void called(String method) {
+                metrics.rpcCall(method);
+            }
+
+            @Override
+            public void failed(String method, int code) {
+                metrics.rpcError(method, code);
+            }
+        });
+        return this;
     }
 
     public RpcDispatcher dispatcher() {

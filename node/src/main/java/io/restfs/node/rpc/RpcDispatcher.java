@@ -31,7 +31,31 @@ public final class RpcDispatcher {
     /** Id given to jsonrpc4j for every call; the caller's own id is put back on the response here. */
     private static final int INNER_ID = 1;
 
+    /** Told of every call and every error answer, for the node's metrics. */
+    public interface CallCounter {
+        CallCounter NONE = new CallCounter() {
+            @Override
+            public void called(String method) {
+            }
+
+            @Override
+            public void failed(String method, int code) {
+            }
+        };
+
+        /** {@code method} is a known method name, {@value #UNKNOWN_METHOD} or {@value #INVALID_REQUEST}. */
+        void called(String method);
+
+        void failed(String method, int code);
+    }
+
+    /** The metrics label of calls to methods that do not exist; their names would make labels without bound. */
+    public static final String UNKNOWN_METHOD = "unknown";
+    /** The metrics label of requests too malformed to name a method. */
+    public static final String INVALID_REQUEST = "invalid";
+
     private final Map<String, RpcMethod> methods;
+    private volatile CallCounter counter = CallCounter.NONE;
     private final Map<String, AccessRule> rules;
     private final Map<RpcService, Invoker> invokers = new HashMap<>();
     private final ObjectNode openRpc;
@@ -54,6 +78,11 @@ public final class RpcDispatcher {
             invokers.put(s, inv);
         }
         this.openRpc = OpenRpc.document(title, methods, this.rules);
+    }
+
+    /** Counts calls and errors in {@code c} from now on. */
+    public void countCallsIn(CallCounter c) {
+        this.counter = c;
     }
 
     /** The OpenRPC document {@code rpc.discover} returns. */
@@ -86,6 +115,8 @@ public final class RpcDispatcher {
     /** One request object: its response, or null for a well-formed notification. */
     private JsonNode handleOne(JsonNode req, Grant caller) {
         if (!req.isObject()) {
+            counter.called(INVALID_REQUEST);
+            counter.failed(INVALID_REQUEST, ErrorCode.INVALID_REQUEST.code());
             return RpcErrors.errorResponse(null, ErrorCode.INVALID_REQUEST, "a request must be an object");
         }
         JsonNode id = req.get("id");
@@ -93,18 +124,26 @@ public final class RpcDispatcher {
         JsonNode replyId = idOk ? id : null;
         String problem = envelopeProblem(req, idOk);
         if (problem != null) {
+            counter.called(INVALID_REQUEST);
+            counter.failed(INVALID_REQUEST, ErrorCode.INVALID_REQUEST.code());
             return RpcErrors.errorResponse(replyId, ErrorCode.INVALID_REQUEST, problem);
         }
+        String name = req.get("method").asText();
+        String label = methods.containsKey(name) || name.equals(DISCOVER) ? name : UNKNOWN_METHOD;
+        counter.called(label);
         ObjectNode outcome;
         try {
-            outcome = call(req.get("method").asText(), req.get("params"), caller);
+            outcome = call(name, req.get("params"), caller);
         } catch (RestfsException e) {
             outcome = F.objectNode();
             outcome.set("error", RpcErrors.errorObject(e.code(), e.detail()));
         } catch (RuntimeException e) {
-            RestfsException r = RpcErrors.toRestfs(e, req.get("method").asText());
+            RestfsException r = RpcErrors.toRestfs(e, label);
             outcome = F.objectNode();
             outcome.set("error", RpcErrors.errorObject(r.code(), r.detail()));
+        }
+        if (outcome.has("error")) {
+            counter.failed(label, outcome.get("error").path("code").asInt());
         }
         if (id == null) {
             return null;

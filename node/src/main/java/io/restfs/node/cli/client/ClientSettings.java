@@ -73,12 +73,13 @@ public record ClientSettings(URI node, String token, String source) {
             }
         }
         if (node == null) {
-            throw new Missing("which node? give --node URL, set " + ENV_NODE + ", or put url = \"...\" in "
-                    + "./.restfs/client.toml (restfs cluster up writes one to its --dir)");
+            throw new Missing("which node? give --node URL or set " + ENV_NODE + "; after restfs cluster up --dir D,"
+                    + " give --config D/client.toml or set " + ENV_CONFIG + "=D/client.toml (or copy it to "
+                    + "./.restfs/client.toml or ~/.restfs/client.toml)");
         }
         if (token == null) {
-            throw new Missing("no API token: give --token T, set " + ENV_TOKEN + ", or put token = \"...\" in "
-                    + "./.restfs/client.toml (restfs token create makes one)");
+            throw new Missing("no API token: give --token T or set " + ENV_TOKEN + " (restfs token create --dir "
+                    + "NODE_DIR makes one), or use the client.toml that restfs cluster up writes (--config FILE)");
         }
         URI uri;
         try {
