@@ -74,6 +74,13 @@ public final class DhtNode {
     static final long INFO_RESIGN_MILLIS = 60_000;
     /** Questionable table members pinged per maintenance pass, least recently seen first. */
     static final int QUESTIONABLE_PINGS_PER_PASS = 8;
+    /** First retry of a bootstrap that reached nobody: a few seconds, long enough for a restarting peer. */
+    static final long BOOTSTRAP_RETRY_FIRST_MILLIS = 5_000;
+    /**
+     * Retries back off (doubling) to at most one every 5 minutes while the table stays empty: a node alone serves
+     * nobody, and one ping per contact per 5 minutes is no load on them.
+     */
+    static final long BOOTSTRAP_RETRY_MAX_MILLIS = 5 * 60_000L;
 
     private final DhtConfig config;
     private final Ed25519KeyPair key;
@@ -96,6 +103,11 @@ public final class DhtNode {
     private RestfsNodeInfo ownInfo;
     private long ownInfoSignedAt;
     private Cancellable maintenance;
+    /** The contacts of the last bootstrap call, tried again while the routing table is empty. */
+    private List<InetSocketAddress> bootstrapContacts = List.of();
+    private Cancellable bootstrapRetry;
+    private long bootstrapRetryDelay = BOOTSTRAP_RETRY_FIRST_MILLIS;
+    private long bootstrapRetries;
     private long itemsRefused;
     private boolean closed;
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
@@ -223,26 +235,66 @@ public final class DhtNode {
 
     /**
      * Pings every address, then looks up our own id to fill the routing table; completes with the table size,
-     * or fails when no address answered and the table is still empty.
+     * or fails when no address answered and the table is still empty. In that case the node keeps trying the same
+     * addresses in the background, backing off from {@link #BOOTSTRAP_RETRY_FIRST_MILLIS} to
+     * {@link #BOOTSTRAP_RETRY_MAX_MILLIS}, for as long as its table stays empty (until {@link #close()}).
      */
     public CompletableFuture<Integer> bootstrap(List<InetSocketAddress> addresses) {
+        List<InetSocketAddress> contacts = List.copyOf(addresses);
         return onLogic(() -> {
-            List<CompletableFuture<NodeId>> pings = new ArrayList<>();
-            for (InetSocketAddress a : addresses) {
-                pings.add(rpc.call(a, null, t -> new PingQuery(t, id)).thenApply(KrpcResponse::responder));
-            }
-            return CompletableFuture.allOf(pings.stream().map(f -> f.handle((v, e) -> v))
-                            .toArray(CompletableFuture[]::new))
-                    .thenCompose(v -> lookupNow(id))
-                    .thenApply(r -> {
-                        if (table.size() == 0) {
-                            throw new CompletionException(new IllegalStateException(
-                                    "bootstrap failed: none of " + addresses + " answered"));
-                        }
+            bootstrapContacts = contacts;
+            bootstrapRetryDelay = BOOTSTRAP_RETRY_FIRST_MILLIS;
+            return bootstrapNow(contacts).thenApply(size -> {
+                if (size == 0) {
+                    scheduleBootstrapRetry();
+                    throw new CompletionException(new IllegalStateException(
+                            "bootstrap failed: none of " + contacts + " answered"));
+                }
+                return size;
+            });
+        });
+    }
+
+    /** One bootstrap round: pings, then a lookup of our own id; completes with the table size. */
+    private CompletableFuture<Integer> bootstrapNow(List<InetSocketAddress> addresses) {
+        List<CompletableFuture<NodeId>> pings = new ArrayList<>();
+        for (InetSocketAddress a : addresses) {
+            pings.add(rpc.call(a, null, t -> new PingQuery(t, id)).thenApply(KrpcResponse::responder));
+        }
+        return CompletableFuture.allOf(pings.stream().map(f -> f.handle((v, e) -> v))
+                        .toArray(CompletableFuture[]::new))
+                .thenCompose(v -> lookupNow(id))
+                .thenApply(r -> {
+                    if (table.size() > 0) {
                         log.info("dht node {} bootstrapped: {} contacts in {} buckets", id, table.size(),
                                 table.bucketCount());
-                        return table.size();
-                    });
+                    }
+                    return table.size();
+                });
+    }
+
+    /** Schedules the next bootstrap retry unless one is pending, the table has members or there is nobody to ask. */
+    private void scheduleBootstrapRetry() {
+        if (closed || bootstrapRetry != null || table.size() > 0 || bootstrapContacts.isEmpty()) {
+            return;
+        }
+        long delay = bootstrapRetryDelay;
+        bootstrapRetryDelay = Math.min(BOOTSTRAP_RETRY_MAX_MILLIS, delay * 2);
+        bootstrapRetry = env.scheduler().schedule(delay, () -> {
+            bootstrapRetry = null;
+            if (closed || table.size() > 0) {
+                return;
+            }
+            bootstrapRetries++;
+            log.info("dht node {}: routing table empty, bootstrap retry {} through {}", id, bootstrapRetries,
+                    bootstrapContacts);
+            bootstrapNow(bootstrapContacts).whenComplete((size, e) -> {
+                if (size == null || size == 0) {
+                    scheduleBootstrapRetry();
+                } else {
+                    bootstrapRetryDelay = BOOTSTRAP_RETRY_FIRST_MILLIS;
+                }
+            });
         });
     }
 
@@ -450,6 +502,9 @@ public final class DhtNode {
         if (maintenance != null) {
             maintenance.cancel();
         }
+        if (bootstrapRetry != null) {
+            bootstrapRetry.cancel();
+        }
         published.values().forEach(Cancellable::cancel);
         published.clear();
         try {
@@ -486,6 +541,8 @@ public final class DhtNode {
             pingContact(questionable.get(i));
         }
         saveContacts();
+        // Every member may have gone away since the bootstrap (a partition, a restart from stale state).
+        scheduleBootstrapRetry();
         maintenance = env.scheduler().schedule(config.maintenanceMillis(), this::maintain);
     }
 

@@ -1,0 +1,49 @@
+package io.restfs.dht.node;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BootstrapRetryTest {
+    @Test
+    void aNodeWhoseBootstrapReachedNobodyJoinsOnceItsContactIsBack() {
+        MemoryCluster cluster = new MemoryCluster(21, DhtConfig.defaults(), 5, 20);
+        cluster.grow(30);
+        InetSocketAddress contact = cluster.nodes.get(0).localAddress();
+        cluster.network.setDown(contact, true);
+        DhtNode late = cluster.add();
+        assertThrows(CompletionException.class, () -> cluster.await(late.bootstrap(List.of(contact)), 60_000));
+        assertEquals(0, cluster.await(late.contacts(), 1_000).size(), "alone after the failed bootstrap");
+
+        cluster.network.setDown(contact, false);
+        cluster.time.advance(10 * 60_000);
+        int size = cluster.await(late.contacts(), 1_000).size();
+        assertTrue(size > 10, "joined through the retried bootstrap: " + size + " contacts");
+    }
+
+    @Test
+    void retriesBackOffWhileNobodyAnswers() {
+        MemoryCluster cluster = new MemoryCluster(22, DhtConfig.defaults(), 5, 20);
+        cluster.grow(3);
+        InetSocketAddress contact = cluster.nodes.get(0).localAddress();
+        cluster.network.setDown(contact, true);
+        DhtNode late = cluster.add();
+        assertThrows(CompletionException.class, () -> cluster.await(late.bootstrap(List.of(contact)), 60_000));
+        long before = pings(cluster, late);
+        cluster.time.advance(60 * 60_000);
+        long retries = pings(cluster, late) - before;
+        // 5 s doubling to a 5-minute cap: 5+10+20+40+80+160+300+300... reaches an hour in about 17 rounds; each round
+        // pings the one contact (up to 3 attempts count as one call).
+        assertTrue(retries >= 8 && retries <= 20, "bounded retries in an hour: " + retries);
+    }
+
+    private static long pings(MemoryCluster cluster, DhtNode node) {
+        return cluster.await(node.stats(), 1_000).rpc().sentByMethod().getOrDefault("ping", 0L);
+    }
+}
