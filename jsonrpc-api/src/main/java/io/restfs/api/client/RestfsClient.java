@@ -82,7 +82,9 @@ public final class RestfsClient {
         this.rpc = base.resolve("rpc");
         this.token = Objects.requireNonNull(token, "token");
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        // HTTP/1.1: the node's Tomcat speaks no h2c, so the upgrade attempt would only cost a header.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+                .build();
     }
 
     public static RestfsClient connect(URI node, String token) {
@@ -194,6 +196,8 @@ public final class RestfsClient {
                         : "expectedVersion=" + expectedVersion))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/octet-stream")
+                // The node answers a refused upload (rights, bad path) before the body is sent, not after.
+                .expectContinue(true)
                 .PUT(body)
                 .build();
         HttpResponse<byte[]> resp = send(r, HttpResponse.BodyHandlers.ofByteArray());

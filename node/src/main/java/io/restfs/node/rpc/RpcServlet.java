@@ -46,6 +46,20 @@ public final class RpcServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        try {
+            serve(req, resp);
+        } catch (RuntimeException e) {
+            // A broken token store, say: the caller gets a JSON-RPC error, the operator the log line.
+            LOG.error("JSON-RPC request failed before dispatch", e);
+            if (!resp.isCommitted()) {
+                resp.reset();
+                reply(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, RpcErrors.errorResponse(null,
+                        ErrorCode.INTERNAL_ERROR, "the node could not serve the request; the cause is in its log"));
+            }
+        }
+    }
+
+    private void serve(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Optional<Grant> caller = BearerToken.fromHeader(req.getHeader("Authorization")).flatMap(tokens::lookup);
         if (caller.isEmpty()) {
             resp.setHeader("WWW-Authenticate", "Bearer realm=\"restfs\"");

@@ -119,6 +119,15 @@ class AccessControlTest {
     }
 
     @Test
+    void refusedLargeUploadIsReportedAsForbidden() throws Exception {
+        Path big = dir.resolve("big.bin");
+        try (var out = Files.newOutputStream(big)) {
+            out.write(new byte[24 << 20]);
+        }
+        assertCode(ErrorCode.FORBIDDEN, () -> readerOfA.upload("alpha", "/big.bin", big, null, TransferListener.NONE));
+    }
+
+    @Test
     void tokenCreatedAfterStartIsAcceptedWithoutRestart() throws Exception {
         // Another process (restfs token create) writes the store; a second store object stands in for it here.
         String later = io.restfs.node.auth.TokenStore.open(fx.nodeDir).create(
