@@ -97,6 +97,13 @@ import io.restfs.node.transfer.ShardTransferClient;
  *
  * <p>Versions: each file version's manifest names the previous one's, so history is a chain from the pointer;
  * a delete adds a tombstone version. Old versions stay listable and readable; nothing purges them yet.
+ *
+ * <p>What the DHT cannot give: holders compare only sequence numbers, so when racing writers all lose, their
+ * copies can split the holders and a reader then sees one of them (a version whose writer was told CONFLICT);
+ * a racing reader can likewise build on a loser's copy, which then appears in the history. An acknowledged write
+ * is never lost. A change is made in steps (data, manifest, pointer, parent listing; a rename writes the target
+ * before deleting the source), so a gateway dying between steps can leave a listing behind its pointer, or a
+ * renamed file under both names; shards of a put that never reached its pointer stay until a collector exists.
  */
 public final class StorageService implements BucketApi, ObjectApi, SegmentApi, ClusterApi, ObjectStreams, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StorageService.class);
@@ -221,12 +228,12 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             }
             Bucket b = new Bucket(rec, prev.orElse(0) + 1, key, keys.bucketSigner(name, incarnation));
             PointerRecord root = new PointerRecord(ObjectType.DIRECTORY, 1, false, 0, rec.createdMillis(), Optional.empty());
-            if (pointers.put(b.signer(), MetadataKeys.pathSalt(Paths.ROOT), OptionalLong.empty(), root.encode())
+            if (pointers.put(b.signer(), MetadataKeys.pathSalt(ObjectPaths.ROOT), OptionalLong.empty(), root.encode())
                     == PointerStore.Outcome.CONFLICT) {
                 throw new RestfsException(ErrorCode.CONFLICT, "bucket " + name + ": root directory already written");
             }
             updateBucketIndex(listing -> listing.with(new DirEntry(name, ObjectType.DIRECTORY, 0, rec.createdMillis(), 1)));
-            publish(name, BucketEvent.CREATED, Paths.ROOT, 1);
+            publish(name, BucketEvent.CREATED, ObjectPaths.ROOT, 1);
             log.info("bucket {} created ({}+{}, segments of {} bytes)", name, p.k(), p.m(), p.segmentSize());
             return new BucketInfo(name, p, rec.createdMillis(), 0, 0);
         });
@@ -255,7 +262,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     public void delete(String name) {
         guard(() -> {
             Bucket b = bucket(name);
-            if (!listing(b, Paths.ROOT).entries().isEmpty()) {
+            if (!listing(b, ObjectPaths.ROOT).entries().isEmpty()) {
                 throw new RestfsException(ErrorCode.NOT_EMPTY, "bucket " + name + " is not empty");
             }
             PointerStore.Outcome deleted = pointers.put(keys.clusterSigner(), MetadataKeys.bucketSalt(name),
@@ -265,7 +272,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                 throw new RestfsException(ErrorCode.CONFLICT, "bucket " + name + " changed while being deleted");
             }
             updateBucketIndex(listing -> listing.without(name));
-            publish(name, BucketEvent.DELETED, Paths.ROOT, 0);
+            publish(name, BucketEvent.DELETED, ObjectPaths.ROOT, 0);
             log.info("bucket {} deleted", name);
             return null;
         });
@@ -273,7 +280,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
 
     private BucketInfo bucketInfo(Bucket b) {
         long[] counts = new long[2];
-        ArrayDeque<String> dirs = new ArrayDeque<>(List.of(Paths.ROOT));
+        ArrayDeque<String> dirs = new ArrayDeque<>(List.of(ObjectPaths.ROOT));
         int walked = 0;
         while (!dirs.isEmpty() && walked++ < MAX_STAT_DIRECTORIES) {
             String dir = dirs.poll();
@@ -423,15 +430,15 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     private ObjectInfo putStream(String bucket, String path, InputStream in, Long expectedVersion) throws IOException {
         {
             Bucket b = bucket(bucket);
-            String p = Paths.normalize(path);
-            if (p.equals(Paths.ROOT)) {
+            String p = ObjectPaths.normalize(path);
+            if (p.equals(ObjectPaths.ROOT)) {
                 throw new RestfsException(ErrorCode.INVALID_PARAMS, "cannot write the root directory");
             }
             if (expectedVersion != null) {
                 // Fail before storing any data when the check already fails.
                 checkExpected(b, p, readPointer(b, p), expectedVersion);
             }
-            mkdirs(b, Paths.parent(p));
+            mkdirs(b, ObjectPaths.parent(p));
             CodecPolicy policy = codecPolicy(b.policy());
             MessageDigest sha = sha256();
             List<StoredSegment> segments = new ArrayList<>();
@@ -481,7 +488,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                 PointerStore.Outcome outcome = writePointer(b, p, current, rec);
                 if (outcome == PointerStore.Outcome.STORED
                         || (outcome == PointerStore.Outcome.UNCERTAIN && chainHolds(b, p, ref, version))) {
-                    addToParent(b, p, new DirEntry(Paths.name(p), ObjectType.FILE, size, mtime, version));
+                    addToParent(b, p, new DirEntry(ObjectPaths.name(p), ObjectType.FILE, size, mtime, version));
                     boolean created = current.isEmpty() || !current.get().live();
                     publish(b.name(), created ? BucketEvent.CREATED : BucketEvent.CHANGED, p, version);
                     return info(b, p, m);
@@ -508,7 +515,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     public byte[] get(String bucket, String path, Long version) {
         return guard(() -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ObjectInfo info = statFile(bucket(bucket), Paths.normalize(path), version);
+            ObjectInfo info = statFile(bucket(bucket), ObjectPaths.normalize(path), version);
             if (info.size() > Limits.MAX_INLINE_BODY_BYTES) {
                 throw new RestfsException(ErrorCode.TOO_LARGE, bucket + info.path() + " is " + info.size()
                         + " bytes, over the inline limit of " + Limits.MAX_INLINE_BODY_BYTES + "; use the streaming endpoint");
@@ -538,7 +545,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             throws IOException {
         {
             Bucket b = bucket(bucket);
-            String p = Paths.normalize(path);
+            String p = ObjectPaths.normalize(path);
             Manifest m = manifest(b, p, version);
             if (offset < 0 || offset > m.size() || length < -1) {
                 throw new RestfsException(ErrorCode.INVALID_PARAMS, "range " + offset + "+" + length + " outside "
@@ -569,7 +576,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     public ObjectInfo stat(String bucket, String path, Long version) {
         return guard(() -> {
             Bucket b = bucket(bucket);
-            String p = Paths.normalize(path);
+            String p = ObjectPaths.normalize(path);
             Pointer ptr = readPointer(b, p).filter(x -> version != null || x.live())
                     .orElseThrow(() -> notFound(b, p));
             if (ptr.record().type() == ObjectType.DIRECTORY) {
@@ -590,7 +597,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     public List<DirEntry> list(String bucket, String path) {
         return guard(() -> {
             Bucket b = bucket(bucket);
-            return listing(b, Paths.normalize(path)).entries();
+            return listing(b, ObjectPaths.normalize(path)).entries();
         });
     }
 
@@ -598,7 +605,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     public ObjectInfo mkdir(String bucket, String path) {
         return guard(() -> {
             Bucket b = bucket(bucket);
-            String p = Paths.normalize(path);
+            String p = ObjectPaths.normalize(path);
             Optional<Pointer> existing = readPointer(b, p);
             if (existing.isPresent() && existing.get().live()) {
                 throw new RestfsException(ErrorCode.ALREADY_EXISTS, b.name() + p + " exists");
@@ -612,9 +619,9 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     public ObjectInfo rename(String bucket, String from, String to) {
         return guard(() -> {
             Bucket b = bucket(bucket);
-            String src = Paths.normalize(from);
-            String dst = Paths.normalize(to);
-            if (src.equals(Paths.ROOT) || Paths.within(dst, src)) {
+            String src = ObjectPaths.normalize(from);
+            String dst = ObjectPaths.normalize(to);
+            if (src.equals(ObjectPaths.ROOT) || ObjectPaths.within(dst, src)) {
                 throw new RestfsException(ErrorCode.INVALID_PARAMS, "cannot move " + src + " to " + dst);
             }
             Pointer source = readPointer(b, src).filter(Pointer::live).orElseThrow(() -> notFound(b, src));
@@ -626,10 +633,9 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             if (target.isPresent() && target.get().live()) {
                 throw new RestfsException(ErrorCode.ALREADY_EXISTS, b.name() + dst + " exists");
             }
-            Pointer parent = readPointer(b, Paths.parent(dst)).filter(Pointer::liveDirectory)
+            readPointer(b, ObjectPaths.parent(dst)).filter(Pointer::liveDirectory)
                     .orElseThrow(() -> new RestfsException(ErrorCode.NOT_FOUND, "no directory " + b.name()
-                            + Paths.parent(dst)));
-            assert parent.liveDirectory();
+                            + ObjectPaths.parent(dst)));
             long mtime = clock.millis();
             long version = target.map(t -> t.record().version()).orElse(0L) + 1;
             PointerRecord rec;
@@ -646,15 +652,15 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             }
             PointerStore.Outcome outcome = writePointer(b, dst, target, rec);
             if (outcome == PointerStore.Outcome.UNCERTAIN) {
-                Optional<Pointer> now = readPointer(b, dst);
                 boolean ours = rec.type() == ObjectType.FILE ? chainHolds(b, dst, rec.ref().orElseThrow(), version)
-                        : now.filter(Pointer::liveDirectory).filter(x -> x.record().version() >= version).isPresent();
+                        : readPointer(b, dst).filter(Pointer::liveDirectory)
+                                .filter(x -> x.record().version() >= version).isPresent();
                 outcome = ours ? PointerStore.Outcome.STORED : PointerStore.Outcome.CONFLICT;
             }
             if (outcome == PointerStore.Outcome.CONFLICT) {
                 throw new RestfsException(ErrorCode.CONFLICT, b.name() + dst + " was created concurrently");
             }
-            addToParent(b, dst, new DirEntry(Paths.name(dst), rec.type(), rec.size(), mtime, version));
+            addToParent(b, dst, new DirEntry(ObjectPaths.name(dst), rec.type(), rec.size(), mtime, version));
             publish(b.name(), BucketEvent.CREATED, dst, version);
             remove(b, src, source);
             return stat(bucket, dst, null);
@@ -665,8 +671,8 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     public void delete(String bucket, String path) {
         guard(() -> {
             Bucket b = bucket(bucket);
-            String p = Paths.normalize(path);
-            if (p.equals(Paths.ROOT)) {
+            String p = ObjectPaths.normalize(path);
+            if (p.equals(ObjectPaths.ROOT)) {
                 throw new RestfsException(ErrorCode.INVALID_PARAMS, "the root directory cannot be deleted; delete the"
                         + " bucket");
             }
@@ -713,7 +719,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     public List<ObjectVersion> versions(String bucket, String path) {
         return guard(() -> {
             Bucket b = bucket(bucket);
-            String p = Paths.normalize(path);
+            String p = ObjectPaths.normalize(path);
             Pointer ptr = readPointer(b, p).orElseThrow(() -> notFound(b, p));
             PointerRecord r = ptr.record();
             if (r.type() == ObjectType.DIRECTORY) {
@@ -737,7 +743,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     public byte[] get(String bucket, String path, Long version, int index) {
         return guard(() -> {
             Bucket b = bucket(bucket);
-            String p = Paths.normalize(path);
+            String p = ObjectPaths.normalize(path);
             Manifest m = manifest(b, p, version);
             if (index < 0 || index >= m.segments().size()) {
                 throw new RestfsException(ErrorCode.INVALID_PARAMS, b.name() + p + " version " + m.version()
@@ -751,7 +757,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     public List<SegmentInfo> locations(String bucket, String path, Long version) {
         return guard(() -> {
             Bucket b = bucket(bucket);
-            String p = Paths.normalize(path);
+            String p = ObjectPaths.normalize(path);
             Manifest m = manifest(b, p, version);
             List<SegmentInfo> out = new ArrayList<>(m.segments().size());
             long offset = 0;
@@ -868,7 +874,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
 
     /** Creates directory {@code p} and any missing parents; a no-op for one that exists. */
     private void mkdirs(Bucket b, String p) {
-        if (p.equals(Paths.ROOT)) {
+        if (p.equals(ObjectPaths.ROOT)) {
             if (readPointer(b, p).filter(Pointer::liveDirectory).isEmpty()) {
                 throw new RestfsException(ErrorCode.NOT_FOUND, "bucket " + b.name() + " has no root directory");
             }
@@ -882,7 +888,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             if (ptr.isPresent() && ptr.get().liveFile()) {
                 throw new RestfsException(ErrorCode.CONFLICT, b.name() + p + " is a file, not a directory");
             }
-            mkdirs(b, Paths.parent(p));
+            mkdirs(b, ObjectPaths.parent(p));
             long version = ptr.map(x -> x.record().version()).orElse(0L) + 1;
             long mtime = clock.millis();
             PointerRecord dir = new PointerRecord(ObjectType.DIRECTORY, version, false, 0, mtime, Optional.empty());
@@ -892,7 +898,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                 outcome = PointerStore.Outcome.STORED;
             }
             if (outcome == PointerStore.Outcome.STORED) {
-                addToParent(b, p, new DirEntry(Paths.name(p), ObjectType.DIRECTORY, 0, mtime, version));
+                addToParent(b, p, new DirEntry(ObjectPaths.name(p), ObjectType.DIRECTORY, 0, mtime, version));
                 publish(b.name(), BucketEvent.CREATED, p, version);
                 return;
             }
@@ -908,14 +914,14 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
      * writer's listing update can land after ours; the newest version wins either way).
      */
     private void addToParent(Bucket b, String p, DirEntry entry) {
-        updateListing(b, Paths.parent(p), l -> l.get(entry.name())
+        updateListing(b, ObjectPaths.parent(p), l -> l.get(entry.name())
                 .filter(e -> e.type() == entry.type() && e.version() > entry.version()).isPresent() ? l : l.with(entry));
     }
 
     /** Drops {@code p} from its parent's listing, unless it was written again after this delete ({@code version}). */
     private void removeFromParent(Bucket b, String p, long version) {
-        updateListing(b, Paths.parent(p), l -> l.get(Paths.name(p))
-                .filter(e -> e.version() > version).isPresent() ? l : l.without(Paths.name(p)));
+        updateListing(b, ObjectPaths.parent(p), l -> l.get(ObjectPaths.name(p))
+                .filter(e -> e.version() > version).isPresent() ? l : l.without(ObjectPaths.name(p)));
     }
 
     /** Applies {@code change} to directory {@code dir}'s listing with compare-and-swap, retrying on races. */
@@ -1058,7 +1064,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     }
 
     private static String child(String dir, String name) {
-        return dir.equals(Paths.ROOT) ? "/" + name : dir + "/" + name;
+        return dir.equals(ObjectPaths.ROOT) ? "/" + name : dir + "/" + name;
     }
 
     private static RestfsException notFound(Bucket b, String p) {

@@ -7,10 +7,10 @@ import io.restfs.api.Limits;
 import io.restfs.api.RestfsException;
 
 /** Object paths: absolute, "/" separated, no empty, "." or ".." parts, within {@link Limits#MAX_PATH_BYTES}. */
-final class Paths {
+final class ObjectPaths {
     static final String ROOT = "/";
 
-    private Paths() {
+    private ObjectPaths() {
     }
 
     /** The canonical form of {@code path} (leading "/", no trailing "/"), or INVALID_PARAMS saying why not. */
