@@ -53,7 +53,13 @@ public final class Bep44 {
 
     /** True when {@code signature} signs this mutable item under {@code publicKey}; false for any malformed input. */
     public static boolean verifyMutable(byte[] publicKey, byte[] salt, long seq, byte[] encodedValue, byte[] signature) {
-        return Ed25519.verify(publicKey, signatureBuffer(salt, seq, encodedValue), signature);
+        return verifyMutable(SignatureVerifier.ED25519, publicKey, salt, seq, encodedValue, signature);
+    }
+
+    /** {@link #verifyMutable(byte[], byte[], long, byte[], byte[])} through {@code verifier}. */
+    public static boolean verifyMutable(SignatureVerifier verifier, byte[] publicKey, byte[] salt, long seq,
+                                        byte[] encodedValue, byte[] signature) {
+        return verifier.verify(publicKey, signatureBuffer(salt, seq, encodedValue), signature);
     }
 
     private static byte[] ascii(String s) {

@@ -56,6 +56,11 @@ public record PutMutableQuery(TransactionId transactionId, NodeId sender, byte[]
         return Bep44.verifyMutable(publicKey, salt, seq, value, signature);
     }
 
+    /** {@link #signatureValid()} through {@code verifier}. */
+    public boolean signatureValid(io.restfs.dht.crypto.SignatureVerifier verifier) {
+        return Bep44.verifyMutable(verifier, publicKey, salt, seq, value, signature);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof PutMutableQuery q && transactionId.equals(q.transactionId) && sender.equals(q.sender)

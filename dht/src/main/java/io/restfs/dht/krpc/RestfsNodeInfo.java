@@ -56,6 +56,11 @@ public record RestfsNodeInfo(byte[] publicKey, String shardHost, int shardPort, 
         return Ed25519.verify(publicKey, signedPayload(), signature);
     }
 
+    /** {@link #signatureValid()} through {@code verifier}. */
+    public boolean signatureValid(io.restfs.dht.crypto.SignatureVerifier verifier) {
+        return verifier.verify(publicKey, signedPayload(), signature);
+    }
+
     /** False for a node that advertises no shard-transfer endpoint (empty host or port 0). */
     public boolean servesShards() {
         return !shardHost.isEmpty() && shardPort != 0;

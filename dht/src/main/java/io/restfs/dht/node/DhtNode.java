@@ -639,7 +639,8 @@ public final class DhtNode {
                     return;
                 }
                 RestfsNodeInfo i = info.get();
-                if (!i.nodeId().equals(peer) || !response.responder().equals(peer) || !i.signatureValid()) {
+                if (!i.nodeId().equals(peer) || !response.responder().equals(peer)
+                        || !i.signatureValid(env.verifier())) {
                     log.warn("dht node {}: peer {} at {} failed verification (id is not SHA-1 of its key, or the "
                             + "signature is bad); dropped", id, peer, address);
                     table.remove(peer);
@@ -811,7 +812,7 @@ public final class DhtNode {
     }
 
     /** The item in a get answer, if it is present and checks out against the target (hash or signature). */
-    private static Optional<Item> itemOf(KrpcResponse r, NodeId target, byte[] salt) {
+    private Optional<Item> itemOf(KrpcResponse r, NodeId target, byte[] salt) {
         if (r.value().isEmpty()) {
             return Optional.empty();
         }
@@ -821,13 +822,13 @@ public final class DhtNode {
         return verifies(item, target, salt) ? Optional.of(item) : Optional.empty();
     }
 
-    private static boolean verifies(Item item, NodeId target, byte[] salt) {
+    private boolean verifies(Item item, NodeId target, byte[] salt) {
         if (!item.target().equals(target)) {
             return false;
         }
         if (item instanceof Item.Mutable m) {
             return Arrays.equals(m.salt(), salt)
-                    && Bep44.verifyMutable(m.publicKey(), m.salt(), m.seq(), m.value(), m.signature());
+                    && Bep44.verifyMutable(env.verifier(), m.publicKey(), m.salt(), m.seq(), m.value(), m.signature());
         }
         return true;
     }
@@ -901,7 +902,7 @@ public final class DhtNode {
                 itemsRefused++;
                 return new KrpcError(t, KrpcError.PROTOCOL, "bad token");
             }
-            if (!q.signatureValid()) {
+            if (!q.signatureValid(env.verifier())) {
                 itemsRefused++;
                 return new KrpcError(t, KrpcError.INVALID_SIGNATURE, "invalid signature");
             }

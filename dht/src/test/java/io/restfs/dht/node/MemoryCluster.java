@@ -1,6 +1,7 @@
 package io.restfs.dht.node;
 
 import io.restfs.dht.crypto.Ed25519KeyPair;
+import io.restfs.dht.crypto.SignatureVerifier;
 import io.restfs.dht.env.Environment;
 import io.restfs.dht.env.VirtualTime;
 import io.restfs.dht.id.NodeId;
@@ -23,6 +24,8 @@ final class MemoryCluster {
     final List<DhtNode> nodes = new ArrayList<>();
     final List<Ed25519KeyPair> keys = new ArrayList<>();
     final DhtConfig config;
+    /** Checks the signatures of nodes added from now on; replace it before adding nodes to share a memo. */
+    SignatureVerifier verifier = SignatureVerifier.ED25519;
 
     MemoryCluster(long seed, DhtConfig config, long minLatency, long maxLatency) {
         this.seeds = new SplittableRandom(seed);
@@ -60,7 +63,7 @@ final class MemoryCluster {
     }
 
     DhtNode add(DhtConfig own, Ed25519KeyPair key, InetSocketAddress address, StateStore state) {
-        DhtNode node = DhtNode.start(own, key, new Environment(time, time, seeds.split()), network.attach(address),
+        DhtNode node = DhtNode.start(own, key, new Environment(time, time, seeds.split()).withSignatureVerifier(verifier), network.attach(address),
                 state);
         nodes.add(node);
         keys.add(key);
