@@ -355,7 +355,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                 return;
             }
             Optional<StoredSegment> ref = next.entries().isEmpty() ? Optional.empty()
-                    : Optional.of(writeBlob(next.encode(), true));
+                    : Optional.of(writeBlob(next.encode()));
             BucketIndex updated = new BucketIndex(index.version() + 1, ref);
             OptionalLong prev = v.map(x -> OptionalLong.of(x.seq())).orElse(OptionalLong.empty());
             PointerStore.Outcome outcome = pointers.put(keys.clusterSigner(), MetadataKeys.bucketIndexSalt(), prev,
@@ -483,7 +483,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                 Optional<StoredSegment> previous = current.filter(c -> c.record().type() == ObjectType.FILE)
                         .flatMap(c -> c.record().ref());
                 Manifest m = new Manifest(version, false, mtime, size, DEFAULT_FILE_MODE, "", hash, segments, previous);
-                StoredSegment ref = writeBlob(m.encode(), b.policy().allowDoubleUp());
+                StoredSegment ref = writeBlob(m.encode());
                 PointerRecord rec = new PointerRecord(ObjectType.FILE, version, false, size, mtime, Optional.of(ref));
                 PointerStore.Outcome outcome = writePointer(b, p, current, rec);
                 if (outcome == PointerStore.Outcome.STORED
@@ -646,7 +646,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                 Manifest moved = new Manifest(version, false, mtime, m.size(), m.mode(), m.owner(), m.sha256(),
                         m.segments(), previous);
                 rec = new PointerRecord(ObjectType.FILE, version, false, m.size(), mtime,
-                        Optional.of(writeBlob(moved.encode(), b.policy().allowDoubleUp())));
+                        Optional.of(writeBlob(moved.encode())));
             } else {
                 rec = new PointerRecord(ObjectType.DIRECTORY, version, false, 0, mtime, Optional.empty());
             }
@@ -694,7 +694,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             Optional<StoredSegment> ref = Optional.empty();
             if (r.type() == ObjectType.FILE) {
                 Manifest tombstone = new Manifest(version, true, mtime, 0, 0, "", NO_HASH, List.of(), r.ref());
-                ref = Optional.of(writeBlob(tombstone.encode(), b.policy().allowDoubleUp()));
+                ref = Optional.of(writeBlob(tombstone.encode()));
             }
             PointerStore.Outcome outcome = writePointer(b, p, Optional.of(ptr),
                     new PointerRecord(r.type(), version, true, 0, mtime, ref));
@@ -936,7 +936,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                 return;
             }
             Optional<StoredSegment> ref = next.entries().isEmpty() ? Optional.empty()
-                    : Optional.of(writeBlob(next.encode(), b.policy().allowDoubleUp()));
+                    : Optional.of(writeBlob(next.encode()));
             PointerRecord rec = new PointerRecord(ObjectType.DIRECTORY, ptr.record().version() + 1, false, 0,
                     clock.millis(), ref);
             PointerStore.Outcome outcome = writePointer(b, dir, Optional.of(ptr), rec);
@@ -952,16 +952,20 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                 + MAX_CAS_ATTEMPTS + " tries");
     }
 
-    /** Stores a manifest or listing: one segment, coded 2+2, encrypted with the metadata key. */
-    private StoredSegment writeBlob(byte[] data, boolean allowDoubleUp) {
-        CodecPolicy policy = new CodecPolicy(METADATA_K, METADATA_M, Math.max(CodecPolicy.MIN_SEGMENT_SIZE, data.length),
-                true, true);
+    /**
+     * Stores a manifest or listing: one segment, coded 2+2, encrypted with the metadata key. On a cluster of
+     * fewer than four nodes its shards double up (placement uses every node first), whatever the bucket says
+     * for data: a 2+1 bucket on three nodes must still be able to write its manifests.
+     */
+    private StoredSegment writeBlob(byte[] data) {
         if (data.length > CodecPolicy.MAX_SEGMENT_SIZE) {
             throw new RestfsException(ErrorCode.TOO_LARGE, "metadata record of " + data.length + " bytes exceeds "
                     + CodecPolicy.MAX_SEGMENT_SIZE);
         }
+        CodecPolicy policy = new CodecPolicy(METADATA_K, METADATA_M, Math.max(CodecPolicy.MIN_SEGMENT_SIZE, data.length),
+                true, true);
         EncodedSegment seg = segmentCodec.encode(policy, SegmentId.random(random), keys.metadataKey(), data);
-        return shards.store(seg, allowDoubleUp);
+        return shards.store(seg, true);
     }
 
     private byte[] readBlob(StoredSegment ref) {
