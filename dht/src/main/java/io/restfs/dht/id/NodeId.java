@@ -15,6 +15,8 @@ public final class NodeId implements Comparable<NodeId> {
     public static final int BITS = LENGTH * 8;
 
     private final byte[] bytes;
+    /** Arrays.hashCode of the bytes, computed on first use (0 until then), as String does: ids key hash maps. */
+    private int hash;
 
     private NodeId(byte[] bytes) {
         this.bytes = bytes;
@@ -118,7 +120,12 @@ public final class NodeId implements Comparable<NodeId> {
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(bytes);
+        int h = hash;
+        if (h == 0) {
+            h = Arrays.hashCode(bytes);
+            hash = h;
+        }
+        return h;
     }
 
     @Override

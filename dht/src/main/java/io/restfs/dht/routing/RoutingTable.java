@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +35,12 @@ public final class RoutingTable {
     private final int k;
     private final Clock clock;
     private final List<Bucket> buckets = new ArrayList<>();
+    /**
+     * The members and the replacement-cache entries by id, for finding one without scanning its bucket. Only looked
+     * into, never iterated: every decision walks the buckets' ordered lists.
+     */
+    private final HashMap<NodeId, Entry> liveById = new HashMap<>();
+    private final HashMap<NodeId, Entry> cachedById = new HashMap<>();
 
     private static final class Entry {
         final NodeId id;
@@ -92,10 +99,10 @@ public final class RoutingTable {
         while (true) {
             int index = bucketIndex(id);
             Bucket bucket = buckets.get(index);
-            Entry existing = find(bucket.live, id);
+            Entry existing = liveById.get(id);
             if (existing != null && !existing.address.equals(address) && liveness(existing, now) == Liveness.BAD) {
                 // The old address stopped answering: a node that moved may take its slot again.
-                bucket.live.remove(existing);
+                removeLive(bucket, existing);
                 existing = null;
             }
             if (existing != null) {
@@ -114,16 +121,16 @@ public final class RoutingTable {
             if (bucket.live.size() < k) {
                 Entry e = takeReplacement(bucket, id, address, now);
                 touch(e, responded, now);
-                bucket.live.add(e);
+                addLive(bucket, e, false);
                 bucket.lastChanged = now;
                 return new Observation.Added(Optional.empty());
             }
             Entry bad = firstWith(bucket, Liveness.BAD, now);
             if (bad != null) {
-                bucket.live.remove(bad);
+                removeLive(bucket, bad);
                 Entry e = takeReplacement(bucket, id, address, now);
                 touch(e, responded, now);
-                bucket.live.add(e);
+                addLive(bucket, e, false);
                 bucket.lastChanged = now;
                 return new Observation.Added(Optional.of(bad.id));
             }
@@ -131,17 +138,17 @@ public final class RoutingTable {
                 split();
                 continue;
             }
-            Entry cached = find(bucket.replacements, id);
+            Entry cached = cachedById.get(id);
             if (cached == null) {
                 cached = new Entry(id, address, now);
                 if (bucket.replacements.size() >= k) {
-                    bucket.replacements.removeFirst();
+                    removeReplacement(bucket, bucket.replacements.getFirst());
                 }
             } else {
-                bucket.replacements.remove(cached);
+                removeReplacement(bucket, cached);
             }
             touch(cached, responded, now);
-            bucket.replacements.addLast(cached);
+            addReplacement(bucket, cached);
             Entry questionable = firstWith(bucket, Liveness.QUESTIONABLE, now);
             return new Observation.Cached(Optional.ofNullable(questionable).map(q -> snapshot(q, now)));
         }
@@ -154,20 +161,20 @@ public final class RoutingTable {
     public void failed(NodeId id) {
         long now = clock.nowMillis();
         Bucket bucket = buckets.get(bucketIndex(id));
-        Entry cached = find(bucket.replacements, id);
+        Entry cached = cachedById.get(id);
         if (cached != null) {
-            bucket.replacements.remove(cached);
+            removeReplacement(bucket, cached);
         }
-        Entry e = find(bucket.live, id);
+        Entry e = liveById.get(id);
         if (e == null) {
             return;
         }
         e.failures++;
         if (liveness(e, now) == Liveness.BAD && !bucket.replacements.isEmpty()) {
-            bucket.live.remove(e);
+            removeLive(bucket, e);
             Entry promoted = newestReplacement(bucket);
-            bucket.replacements.remove(promoted);
-            bucket.live.add(0, promoted);
+            removeReplacement(bucket, promoted);
+            addLive(bucket, promoted, true);
             bucket.lastChanged = now;
         }
     }
@@ -175,29 +182,28 @@ public final class RoutingTable {
     /** Drops {@code id} from the table and its replacement caches (e.g. it failed id verification). */
     public boolean remove(NodeId id) {
         Bucket bucket = buckets.get(bucketIndex(id));
-        Entry e = find(bucket.live, id);
-        Entry cached = find(bucket.replacements, id);
+        Entry e = liveById.get(id);
+        Entry cached = cachedById.get(id);
         if (cached != null) {
-            bucket.replacements.remove(cached);
+            removeReplacement(bucket, cached);
         }
         if (e == null) {
             return cached != null;
         }
-        bucket.live.remove(e);
+        removeLive(bucket, e);
         if (!bucket.replacements.isEmpty()) {
             Entry promoted = newestReplacement(bucket);
-            bucket.replacements.remove(promoted);
-            bucket.live.add(0, promoted);
+            removeReplacement(bucket, promoted);
+            addLive(bucket, promoted, true);
         }
         return true;
     }
 
     /** Sets what kind of peer {@code id} is (restfs or routing-only); no effect when it is not in the table. */
     public void setKind(NodeId id, PeerKind kind) {
-        Bucket bucket = buckets.get(bucketIndex(id));
-        Entry e = find(bucket.live, id);
+        Entry e = liveById.get(id);
         if (e == null) {
-            e = find(bucket.replacements, id);
+            e = cachedById.get(id);
         }
         if (e != null) {
             e.kind = kind;
@@ -205,27 +211,59 @@ public final class RoutingTable {
     }
 
     public Optional<Contact> get(NodeId id) {
-        Entry e = find(buckets.get(bucketIndex(id)).live, id);
+        Entry e = liveById.get(id);
         return e == null ? Optional.empty() : Optional.of(snapshot(e, clock.nowMillis()));
     }
 
-    /** Up to {@code n} table members that are not bad, closest to {@code target} first. */
+    /**
+     * Up to {@code n} table members that are not bad, closest to {@code target} first. Walks the buckets outward
+     * from the target's and sorts one group at a time, since bucket position alone orders most of the table: with
+     * {@code c} the bits the target shares with our id, members of bucket {@code c} share more than {@code c} bits
+     * with the target, members of every deeper bucket exactly {@code c}, and members of a shallower bucket
+     * {@code i} exactly {@code i}.
+     */
     public List<Contact> closest(NodeId target, int n) {
         long now = clock.nowMillis();
-        List<Entry> all = new ArrayList<>();
-        for (Bucket b : buckets) {
-            for (Entry e : b.live) {
-                if (liveness(e, now) != Liveness.BAD) {
-                    all.add(e);
-                }
-            }
+        List<Contact> out = new ArrayList<>(Math.max(0, Math.min(n, liveById.size())));
+        if (n <= 0) {
+            return out;
         }
-        all.sort((a, b) -> target.compareDistance(a.id, b.id));
-        List<Contact> out = new ArrayList<>(Math.min(n, all.size()));
-        for (int i = 0; i < all.size() && out.size() < n; i++) {
-            out.add(snapshot(all.get(i), now));
+        int last = buckets.size() - 1;
+        int c = Math.min(self.commonPrefixLength(target), last);
+        List<Entry> group = new ArrayList<>();
+        collectNotBad(buckets.get(c), group, now);
+        takeClosest(group, target, n, out, now);
+        if (out.size() < n && c < last) {
+            group.clear();
+            for (int i = c + 1; i <= last; i++) {
+                collectNotBad(buckets.get(i), group, now);
+            }
+            takeClosest(group, target, n, out, now);
+        }
+        for (int i = c - 1; i >= 0 && out.size() < n; i--) {
+            group.clear();
+            collectNotBad(buckets.get(i), group, now);
+            takeClosest(group, target, n, out, now);
         }
         return out;
+    }
+
+    private static void collectNotBad(Bucket b, List<Entry> into, long now) {
+        for (Entry e : b.live) {
+            if (liveness(e, now) != Liveness.BAD) {
+                into.add(e);
+            }
+        }
+    }
+
+    /** Appends the closest of {@code group} to {@code out} until it holds {@code n}. */
+    private static void takeClosest(List<Entry> group, NodeId target, int n, List<Contact> out, long now) {
+        if (group.size() > 1) {
+            group.sort((a, b) -> target.compareDistance(a.id, b.id));
+        }
+        for (int i = 0; i < group.size() && out.size() < n; i++) {
+            out.add(snapshot(group.get(i), now));
+        }
     }
 
     /** Every member, bucket by bucket, least recently seen first within a bucket. */
@@ -252,11 +290,7 @@ public final class RoutingTable {
     }
 
     public int size() {
-        int n = 0;
-        for (Bucket b : buckets) {
-            n += b.live.size();
-        }
-        return n;
+        return liveById.size();
     }
 
     public int bucketCount() {
@@ -332,7 +366,7 @@ public final class RoutingTable {
     }
 
     public Liveness liveness(NodeId id) {
-        Entry e = find(buckets.get(bucketIndex(id)).live, id);
+        Entry e = liveById.get(id);
         return e == null ? Liveness.BAD : liveness(e, clock.nowMillis());
     }
 
@@ -358,21 +392,48 @@ public final class RoutingTable {
         // Refill whichever side has room from its own replacements.
         for (Bucket b : List.of(old, deeper)) {
             while (b.live.size() < k && !b.replacements.isEmpty()) {
-                b.live.add(b.replacements.removeLast());
+                Entry promoted = b.replacements.getLast();
+                removeReplacement(b, promoted);
+                addLive(b, promoted, false);
             }
         }
     }
 
     private Entry takeReplacement(Bucket bucket, NodeId id, InetSocketAddress address, long now) {
-        Entry cached = find(bucket.replacements, id);
-        if (cached != null && cached.address.equals(address)) {
-            bucket.replacements.remove(cached);
-            return cached;
-        }
+        Entry cached = cachedById.get(id);
         if (cached != null) {
-            bucket.replacements.remove(cached);
+            removeReplacement(bucket, cached);
+            if (cached.address.equals(address)) {
+                return cached;
+            }
         }
         return new Entry(id, address, now);
+    }
+
+    // Every change to a bucket's lists goes through these four, which keep the id indexes in step.
+
+    private void addLive(Bucket bucket, Entry e, boolean first) {
+        if (first) {
+            bucket.live.add(0, e);
+        } else {
+            bucket.live.add(e);
+        }
+        liveById.put(e.id, e);
+    }
+
+    private void removeLive(Bucket bucket, Entry e) {
+        bucket.live.remove(e);
+        liveById.remove(e.id);
+    }
+
+    private void addReplacement(Bucket bucket, Entry e) {
+        bucket.replacements.addLast(e);
+        cachedById.put(e.id, e);
+    }
+
+    private void removeReplacement(Bucket bucket, Entry e) {
+        bucket.replacements.remove(e);
+        cachedById.remove(e.id);
     }
 
     private Entry newestReplacement(Bucket bucket) {
@@ -401,15 +462,6 @@ public final class RoutingTable {
             e.lastResponse = now;
             e.failures = 0;
         }
-    }
-
-    private static Entry find(Iterable<Entry> entries, NodeId id) {
-        for (Entry e : entries) {
-            if (e.id.equals(id)) {
-                return e;
-            }
-        }
-        return null;
     }
 
     private static Liveness liveness(Entry e, long now) {
