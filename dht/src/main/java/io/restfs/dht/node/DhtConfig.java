@@ -24,11 +24,19 @@ import io.restfs.dht.rpc.RpcTimeouts;
  * @param readOnly           BEP 43 read-only node: marks every query it sends with {@code "ro": 1} so that others
  *                           leave it out of their routing tables, and drops the queries it receives unanswered;
  *                           for short-lived clients that would otherwise linger in tables as dead entries
+ * @param maxRttPeers        peers whose round-trip times are remembered (adaptive timeouts); least recently used
+ *                           forgotten first
+ * @param maxPeerInfos       verified restfs_info records kept; least recently used forgotten first (asked again
+ *                           when needed)
+ * @param maxRateLimitedSources source addresses whose query rate is tracked; least recently seen forgotten first
+ * @param contactSaveMillis  least time between two saves of the routing table to the state store (the
+ *                           maintenance pass saves when due; closing always saves)
  */
 public record DhtConfig(int k, int alpha, RpcTimeouts timeouts, int lookupAttempts, double queryRatePerSecond,
                         int queryBurst, int maxItems, int maxItemsPerSource, int maxPeersPerHash, int maxInfoHashes,
                         long maintenanceMillis, long republishMillis, String shardHost, int shardPort,
-                        String failureGroup, boolean readOnly) {
+                        String failureGroup, boolean readOnly, int maxRttPeers, int maxPeerInfos,
+                        int maxRateLimitedSources, long contactSaveMillis) {
     /** Kademlia's alpha = 3 concurrent lookup queries. */
     public static final int DEFAULT_ALPHA = 3;
     /**
@@ -45,6 +53,18 @@ public record DhtConfig(int k, int alpha, RpcTimeouts timeouts, int lookupAttemp
     public static final long DEFAULT_REPUBLISH_MILLIS = 60 * 60_000L;
     /** Once a minute is often enough for 15-minute liveness and refresh rules and 2-hour expiry. */
     public static final long DEFAULT_MAINTENANCE_MILLIS = 60_000L;
+    /**
+     * A full table holds about 20 buckets of k = 20 members plus as many in replacement caches (~800 peers); 4,096
+     * covers them and the strangers met in recent lookups, at ~100 bytes each. A simulator of many nodes in one heap
+     * sets a few hundred.
+     */
+    public static final int DEFAULT_MAX_RTT_PEERS = 4_096;
+    /** Verified restfs_info records (~300 bytes each): the table's restfs members and recent data holders. */
+    public static final int DEFAULT_MAX_PEER_INFOS = 4_096;
+    /** Source addresses rate-tracked: enough that a flood from many addresses cannot evict a busy one's state. */
+    public static final int DEFAULT_MAX_RATE_LIMITED_SOURCES = 65_536;
+    /** The routing table is saved once a minute, with the maintenance pass. */
+    public static final long DEFAULT_CONTACT_SAVE_MILLIS = DEFAULT_MAINTENANCE_MILLIS;
 
     public DhtConfig {
         if (k < 1 || k > 64) {
@@ -52,12 +72,24 @@ public record DhtConfig(int k, int alpha, RpcTimeouts timeouts, int lookupAttemp
         }
         if (alpha < 1 || lookupAttempts < 1 || queryRatePerSecond <= 0 || queryBurst < 1 || maxItems < 1
                 || maxItemsPerSource < 1 || maxPeersPerHash < 1 || maxInfoHashes < 1 || maintenanceMillis < 1
-                || republishMillis < 1) {
+                || republishMillis < 1 || maxRttPeers < 1 || maxPeerInfos < 1 || maxRateLimitedSources < 1
+                || contactSaveMillis < 1) {
             throw new IllegalArgumentException("DHT settings must be positive: " + this);
         }
         if (shardPort < 0 || shardPort > 0xffff) {
             throw new IllegalArgumentException("shard port must be 0-65535, got " + shardPort);
         }
+    }
+
+    /** The settings of a full node with the default memory bounds, as before they were configurable. */
+    public DhtConfig(int k, int alpha, RpcTimeouts timeouts, int lookupAttempts, double queryRatePerSecond,
+                     int queryBurst, int maxItems, int maxItemsPerSource, int maxPeersPerHash, int maxInfoHashes,
+                     long maintenanceMillis, long republishMillis, String shardHost, int shardPort,
+                     String failureGroup, boolean readOnly) {
+        this(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems, maxItemsPerSource,
+                maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost, shardPort,
+                failureGroup, readOnly, DEFAULT_MAX_RTT_PEERS, DEFAULT_MAX_PEER_INFOS,
+                DEFAULT_MAX_RATE_LIMITED_SOURCES, DEFAULT_CONTACT_SAVE_MILLIS);
     }
 
     /** The settings of a full node (not read-only), as before BEP 43 support. */
@@ -73,55 +105,81 @@ public record DhtConfig(int k, int alpha, RpcTimeouts timeouts, int lookupAttemp
     public static DhtConfig defaults() {
         return new DhtConfig(RoutingTable.DEFAULT_K, DEFAULT_ALPHA, RpcTimeouts.DEFAULT, 2, DEFAULT_QUERY_RATE,
                 DEFAULT_QUERY_BURST, DEFAULT_MAX_ITEMS, DEFAULT_MAX_ITEMS_PER_SOURCE, 100, 1000,
-                DEFAULT_MAINTENANCE_MILLIS, DEFAULT_REPUBLISH_MILLIS, "", 0, "", false);
+                DEFAULT_MAINTENANCE_MILLIS, DEFAULT_REPUBLISH_MILLIS, "", 0, "", false, DEFAULT_MAX_RTT_PEERS,
+                DEFAULT_MAX_PEER_INFOS, DEFAULT_MAX_RATE_LIMITED_SOURCES, DEFAULT_CONTACT_SAVE_MILLIS);
     }
 
     public DhtConfig withK(int k) {
         return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
                 maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
-                shardPort, failureGroup, readOnly);
+                shardPort, failureGroup, readOnly, maxRttPeers, maxPeerInfos, maxRateLimitedSources,
+                contactSaveMillis);
     }
 
     public DhtConfig withAlpha(int alpha) {
         return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
                 maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
-                shardPort, failureGroup, readOnly);
+                shardPort, failureGroup, readOnly, maxRttPeers, maxPeerInfos, maxRateLimitedSources,
+                contactSaveMillis);
     }
 
     public DhtConfig withTimeouts(RpcTimeouts timeouts) {
         return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
                 maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
-                shardPort, failureGroup, readOnly);
+                shardPort, failureGroup, readOnly, maxRttPeers, maxPeerInfos, maxRateLimitedSources,
+                contactSaveMillis);
     }
 
     public DhtConfig withRateLimit(double perSecond, int burst) {
         return new DhtConfig(k, alpha, timeouts, lookupAttempts, perSecond, burst, maxItems, maxItemsPerSource,
                 maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost, shardPort,
-                failureGroup, readOnly);
+                failureGroup, readOnly, maxRttPeers, maxPeerInfos, maxRateLimitedSources, contactSaveMillis);
     }
 
     public DhtConfig withQuotas(int maxItems, int maxItemsPerSource) {
         return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
                 maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
-                shardPort, failureGroup, readOnly);
+                shardPort, failureGroup, readOnly, maxRttPeers, maxPeerInfos, maxRateLimitedSources,
+                contactSaveMillis);
     }
 
     public DhtConfig withShardEndpoint(String host, int port, String failureGroup) {
         return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
                 maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, host, port,
-                failureGroup, readOnly);
+                failureGroup, readOnly, maxRttPeers, maxPeerInfos, maxRateLimitedSources, contactSaveMillis);
     }
 
     public DhtConfig withRepublishMillis(long republishMillis) {
         return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
                 maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
-                shardPort, failureGroup, readOnly);
+                shardPort, failureGroup, readOnly, maxRttPeers, maxPeerInfos, maxRateLimitedSources,
+                contactSaveMillis);
     }
 
     /** A read-only node (BEP 43) when {@code readOnly}; a full node otherwise. */
     public DhtConfig withReadOnly(boolean readOnly) {
         return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
                 maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
-                shardPort, failureGroup, readOnly);
+                shardPort, failureGroup, readOnly, maxRttPeers, maxPeerInfos, maxRateLimitedSources,
+                contactSaveMillis);
+    }
+
+    /**
+     * Bounds of the per-node memories that grow with every peer met: round-trip-time estimators, verified
+     * restfs_info records and rate-limited source addresses (each least recently used first out).
+     */
+    public DhtConfig withMemoryBounds(int maxRttPeers, int maxPeerInfos, int maxRateLimitedSources) {
+        return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
+                maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
+                shardPort, failureGroup, readOnly, maxRttPeers, maxPeerInfos, maxRateLimitedSources,
+                contactSaveMillis);
+    }
+
+    /** Saves the routing table at most every {@code contactSaveMillis} (a simulator may save only on close). */
+    public DhtConfig withContactSaveMillis(long contactSaveMillis) {
+        return new DhtConfig(k, alpha, timeouts, lookupAttempts, queryRatePerSecond, queryBurst, maxItems,
+                maxItemsPerSource, maxPeersPerHash, maxInfoHashes, maintenanceMillis, republishMillis, shardHost,
+                shardPort, failureGroup, readOnly, maxRttPeers, maxPeerInfos, maxRateLimitedSources,
+                contactSaveMillis);
     }
 }

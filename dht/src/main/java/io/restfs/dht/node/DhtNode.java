@@ -68,8 +68,6 @@ import java.util.function.Supplier;
  */
 public final class DhtNode {
     private static final Logger log = LoggerFactory.getLogger(DhtNode.class);
-    /** Verified restfs_info records kept; more than any routing table holds. */
-    static final int MAX_PEER_INFOS = 10_000;
     /** restfs_info is re-signed at most once a minute (it carries free capacity and a timestamp). */
     static final long INFO_RESIGN_MILLIS = 60_000;
     /** Questionable table members pinged per maintenance pass, least recently seen first. */
@@ -94,7 +92,7 @@ public final class DhtNode {
     private final TokenIssuer tokens;
     private final RateLimiter limiter;
     private final PeerStore peers;
-    private final PeerInfoDirectory infos = new PeerInfoDirectory(MAX_PEER_INFOS);
+    private final PeerInfoDirectory infos;
     private final KrpcCodec codec = new KrpcCodec();
     private final TreeSet<NodeId> infoPending = new TreeSet<>();
     private final TreeSet<NodeId> pinging = new TreeSet<>();
@@ -102,6 +100,7 @@ public final class DhtNode {
     private volatile long freeBytes;
     private RestfsNodeInfo ownInfo;
     private long ownInfoSignedAt;
+    private long contactsSavedAt;
     private Cancellable maintenance;
     /** The contacts of the last bootstrap call, tried again while the routing table is empty. */
     private List<InetSocketAddress> bootstrapContacts = List.of();
@@ -123,7 +122,9 @@ public final class DhtNode {
         this.table = new RoutingTable(id, config.k(), env.clock());
         this.items = new ItemStore(env.clock(), config.maxItems(), config.maxItemsPerSource());
         this.tokens = new TokenIssuer(env.clock(), env.random());
-        this.limiter = new RateLimiter(env.clock(), config.queryRatePerSecond(), config.queryBurst(), 65_536);
+        this.limiter = new RateLimiter(env.clock(), config.queryRatePerSecond(), config.queryBurst(),
+                config.maxRateLimitedSources());
+        this.infos = new PeerInfoDirectory(config.maxPeerInfos());
         this.peers = new PeerStore(config.maxPeersPerHash(), config.maxInfoHashes());
         this.rpc = new RpcEngine(env, transport, config.timeouts(), new RpcEngine.Listener() {
             @Override
@@ -149,7 +150,7 @@ public final class DhtNode {
                     table.failed(expected);
                 }
             }
-        }, config.readOnly());
+        }, config.readOnly(), config.maxRttPeers());
     }
 
     /**
@@ -173,6 +174,7 @@ public final class DhtNode {
 
     private void init() {
         long now = env.clock().nowMillis();
+        contactsSavedAt = now;
         int restoredItems = 0;
         for (SavedItem s : state.loadItems()) {
             if (s.ageMillis() < ItemStore.EXPIRE_MILLIS) {
@@ -469,6 +471,16 @@ public final class DhtNode {
         return new Item.Mutable(owner.publicKey(), salt, seq, encodedValue, sig);
     }
 
+    /** Peers whose round-trip time is remembered; logic thread only (tests of the memory bounds). */
+    int rttPeersTracked() {
+        return rpc.rttPeersTracked();
+    }
+
+    /** Verified restfs_info records held; logic thread only (tests of the memory bounds). */
+    int peerInfosKept() {
+        return infos.size();
+    }
+
     // ---------------------------------------------------------------- logic-thread internals
 
     private <T> CompletableFuture<T> onLogic(Supplier<CompletableFuture<T>> work) {
@@ -540,13 +552,16 @@ public final class DhtNode {
         for (int i = 0; i < questionable.size() && i < QUESTIONABLE_PINGS_PER_PASS; i++) {
             pingContact(questionable.get(i));
         }
-        saveContacts();
+        if (now - contactsSavedAt >= config.contactSaveMillis()) {
+            saveContacts();
+        }
         // Every member may have gone away since the bootstrap (a partition, a restart from stale state).
         scheduleBootstrapRetry();
         maintenance = env.scheduler().schedule(config.maintenanceMillis(), this::maintain);
     }
 
     private void saveContacts() {
+        contactsSavedAt = env.clock().nowMillis();
         List<SavedContact> out = new ArrayList<>();
         for (Contact c : table.contacts()) {
             out.add(new SavedContact(c.id(), c.address(), c.kind()));

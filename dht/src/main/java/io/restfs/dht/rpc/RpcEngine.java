@@ -29,7 +29,7 @@ import java.util.function.Function;
 public final class RpcEngine {
     /** Transaction ids are 2 bytes (BEP 5's suggestion), so at most 65536 can be pending; stay well below. */
     public static final int MAX_PENDING = 16_384;
-    /** Peers whose round-trip times are remembered; the least recently used is forgotten first. */
+    /** Peers whose round-trip times are remembered by default; the least recently used is forgotten first. */
     public static final int MAX_RTT_ENTRIES = 10_000;
 
     /** What the node does with traffic the engine does not own. */
@@ -53,10 +53,11 @@ public final class RpcEngine {
     private final Listener listener;
     private final boolean readOnly;
     private final Map<Integer, Pending> pending = new HashMap<>();
-    private final LinkedHashMap<InetSocketAddress, RttEstimator> rtts = new LinkedHashMap<>(256, 0.75f, true) {
+    private final int maxRttPeers;
+    private final LinkedHashMap<InetSocketAddress, RttEstimator> rtts = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, RttEstimator> eldest) {
-            return size() > MAX_RTT_ENTRIES;
+            return size() > maxRttPeers;
         }
     };
     private final TreeMap<String, Long> sentByMethod = new TreeMap<>();
@@ -104,6 +105,16 @@ public final class RpcEngine {
      */
     public RpcEngine(Environment env, Transport transport, RpcTimeouts timeouts, Listener listener,
                      boolean readOnly) {
+        this(env, transport, timeouts, listener, readOnly, MAX_RTT_ENTRIES);
+    }
+
+    /** As above, remembering the round-trip times of at most {@code maxRttPeers} peers (least recently used out). */
+    public RpcEngine(Environment env, Transport transport, RpcTimeouts timeouts, Listener listener,
+                     boolean readOnly, int maxRttPeers) {
+        if (maxRttPeers < 1) {
+            throw new IllegalArgumentException("maxRttPeers must be positive, got " + maxRttPeers);
+        }
+        this.maxRttPeers = maxRttPeers;
         this.env = env;
         this.transport = transport;
         this.timeouts = timeouts;
@@ -192,6 +203,11 @@ public final class RpcEngine {
         RttEstimator e = rtts.get(peer);
         return e == null ? timeouts.initialMillis()
                 : e.timeoutMillis(timeouts.initialMillis(), timeouts.minMillis(), timeouts.maxMillis());
+    }
+
+    /** Peers whose round-trip time is remembered now. */
+    public int rttPeersTracked() {
+        return rtts.size();
     }
 
     public int pendingCalls() {
