@@ -185,12 +185,13 @@ public final class NodeDaemon implements AutoCloseable {
             log.info("node {} serving: api {} dht udp {} shards tcp {} group {} ({} seeds)",
                     identity.nodeId().toHex(), runtime.apiUrl(), dhtPort, shardPort, config.group(), seeds.size());
             return daemon;
-        } catch (NodeStartException | RuntimeException e) {
+        } catch (NodeStartException | RuntimeException | LinkageError e) {
+            // A missing class (a broken install) must not leave the started parts' threads keeping the JVM alive.
             while (!opened.isEmpty()) {
                 closeQuietly(opened.pop());
             }
             throw e instanceof NodeStartException n ? n
-                    : new NodeStartException("node did not start: " + e.getMessage(), e);
+                    : new NodeStartException("node did not start: " + e, e);
         }
     }
 

@@ -66,9 +66,14 @@ public final class ClusterDemo {
         }
         List<Path> dirs = cluster.init(o.nodes(), NODE_CAPACITY);
         List<LocalCluster.Node> nodes = cluster.start(dirs);
+        // Stopped on every way out, SIGTERM of the demo included.
+        Thread stopper = new Thread(() -> LocalCluster.stop(nodes.stream().map(n -> n.process().toHandle())
+                .filter(ProcessHandle::isAlive).toList(), LocalCluster.DEFAULT_GRACE), "restfs-demo-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
         try {
             return demo(cluster, dirs, nodes, t0);
         } finally {
+            Runtime.getRuntime().removeShutdownHook(stopper);
             LocalCluster.stop(nodes.stream().map(n -> n.process().toHandle()).filter(ProcessHandle::isAlive).toList(),
                     LocalCluster.DEFAULT_GRACE);
             out.printf(Locale.ROOT, "stopped   all %d node processes; total time %.1f s%n", nodes.size(),
