@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             BenchCodecCommand.class,
             BenchDhtCommand.class,
+            BenchClusterCommand.class,
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
