@@ -196,8 +196,8 @@ public final class RestfsClient {
                         : "expectedVersion=" + expectedVersion))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/octet-stream")
-                // The node answers a refused upload (rights, bad path) before the body is sent, not after.
-                .expectContinue(true)
+                // No Expect: 100-continue: the JDK client (17) pools the connection after a refusal that came instead of
+                // the 100, and the next request on it fails; a refusal mid-body arrives as an answer all the same.
                 .PUT(body)
                 .build();
         HttpResponse<byte[]> resp = send(r, HttpResponse.BodyHandlers.ofByteArray());

@@ -55,7 +55,6 @@ public final class ObjectStreamServlet extends HttpServlet {
             Target t = target(req, Right.WRITE);
             long length = req.getContentLengthLong();
             if (length < 0) {
-                resp.setHeader("Connection", "close");
                 throw new RestfsException(ErrorCode.INVALID_PARAMS, "a PUT needs a Content-Length header");
             }
             Long expected = longParam(req, "expectedVersion");
@@ -67,10 +66,19 @@ public final class ObjectStreamServlet extends HttpServlet {
             resp.setContentLength(body.length);
             resp.getOutputStream().write(body);
         } catch (RestfsException e) {
-            fail(resp, e);
+            failPut(resp, e);
         } catch (RuntimeException e) {
-            fail(resp, RpcErrors.toRestfs(e, "PUT " + req.getPathInfo()));
+            failPut(resp, RpcErrors.toRestfs(e, "PUT " + req.getPathInfo()));
         }
+    }
+
+    /**
+     * A refused PUT may leave its body unread (or, after {@code Expect: 100-continue}, unsent): the connection is
+     * closed after the answer so that neither side mistakes what follows for the next request.
+     */
+    private void failPut(HttpServletResponse resp, RestfsException e) throws IOException {
+        resp.setHeader("Connection", "close");
+        fail(resp, e);
     }
 
     @Override
