@@ -124,6 +124,11 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
      * 4 MiB), so four keep a put's memory near 24 MiB beyond the codec's own window.
      */
     static final int STORE_AHEAD_SEGMENTS = 4;
+    /**
+     * How long a bucket record read from the DHT is reused: a few seconds spare most operations a lookup and
+     * bound how long another node's delete of the bucket goes unseen here.
+     */
+    static final long BUCKET_CACHE_MILLIS = 3_000;
     /** Segments read ahead of the one being decoded: overlaps the network with decoding. */
     static final int READ_AHEAD_SEGMENTS = 4;
     /** Permissions recorded for files written through the API (rw-r--r--). */
@@ -144,6 +149,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     private final HolderView view;
     private final ShardIo shards;
     private final PointerStore pointers;
+    private final java.util.Map<String, CachedBucket> bucketCache = new java.util.HashMap<>(); // guarded by itself
 
     /**
      * @param dht        this node's DHT node; its config names this node's shard endpoint and failure group
@@ -261,7 +267,9 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     @Override
     public void delete(String name) {
         guard(() -> {
-            Bucket b = bucket(name);
+            checkBucketName(name);
+            // Fresh, not cached: the swap below needs the record's current sequence number.
+            Bucket b = findBucket(name).orElseThrow(() -> new RestfsException(ErrorCode.NOT_FOUND, "no bucket " + name));
             if (!listing(b, ObjectPaths.ROOT).entries().isEmpty()) {
                 throw new RestfsException(ErrorCode.NOT_EMPTY, "bucket " + name + " is not empty");
             }
@@ -271,6 +279,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                     || (deleted == PointerStore.Outcome.UNCERTAIN && findBucket(name).isPresent())) {
                 throw new RestfsException(ErrorCode.CONFLICT, "bucket " + name + " changed while being deleted");
             }
+            forgetBucket(name);
             updateBucketIndex(listing -> listing.without(name));
             publish(name, BucketEvent.DELETED, ObjectPaths.ROOT, 0);
             log.info("bucket {} deleted", name);
@@ -303,9 +312,34 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
         }
     }
 
+    /**
+     * The bucket, from the cache when it was read in the last {@link #BUCKET_CACHE_MILLIS}: every call needs the
+     * bucket record, and each DHT read is a lookup. A bucket deleted through another node is seen as gone within
+     * that time.
+     */
     private Bucket bucket(String name) {
         checkBucketName(name);
-        return findBucket(name).orElseThrow(() -> new RestfsException(ErrorCode.NOT_FOUND, "no bucket " + name));
+        long now = clock.millis();
+        synchronized (bucketCache) {
+            CachedBucket c = bucketCache.get(name);
+            if (c != null && now < c.expiresMillis()) {
+                return c.bucket();
+            }
+        }
+        Bucket b = findBucket(name).orElseThrow(() -> new RestfsException(ErrorCode.NOT_FOUND, "no bucket " + name));
+        synchronized (bucketCache) {
+            bucketCache.put(name, new CachedBucket(b, now + BUCKET_CACHE_MILLIS));
+        }
+        return b;
+    }
+
+    private void forgetBucket(String name) {
+        synchronized (bucketCache) {
+            bucketCache.remove(name);
+        }
+    }
+
+    private record CachedBucket(Bucket bucket, long expiresMillis) {
     }
 
     private Optional<Bucket> findBucket(String name) {
@@ -514,14 +548,16 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     @Override
     public byte[] get(String bucket, String path, Long version) {
         return guard(() -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ObjectInfo info = statFile(bucket(bucket), ObjectPaths.normalize(path), version);
-            if (info.size() > Limits.MAX_INLINE_BODY_BYTES) {
-                throw new RestfsException(ErrorCode.TOO_LARGE, bucket + info.path() + " is " + info.size()
+            Bucket b = bucket(bucket);
+            String p = ObjectPaths.normalize(path);
+            Manifest m = manifest(b, p, version);
+            if (m.size() > Limits.MAX_INLINE_BODY_BYTES) {
+                throw new RestfsException(ErrorCode.TOO_LARGE, bucket + p + " is " + m.size()
                         + " bytes, over the inline limit of " + Limits.MAX_INLINE_BODY_BYTES + "; use the streaming endpoint");
             }
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) m.size());
             try {
-                getStream(bucket, path, version, 0, -1, out);
+                read(b, p, m, 0, -1, out);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -543,10 +579,14 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
 
     private ObjectInfo getStream(String bucket, String path, Long version, long offset, long length, OutputStream out)
             throws IOException {
+        Bucket b = bucket(bucket);
+        String p = ObjectPaths.normalize(path);
+        return read(b, p, manifest(b, p, version), offset, length, out);
+    }
+
+    private ObjectInfo read(Bucket b, String p, Manifest m, long offset, long length, OutputStream out)
+            throws IOException {
         {
-            Bucket b = bucket(bucket);
-            String p = ObjectPaths.normalize(path);
-            Manifest m = manifest(b, p, version);
             if (offset < 0 || offset > m.size() || length < -1) {
                 throw new RestfsException(ErrorCode.INVALID_PARAMS, "range " + offset + "+" + length + " outside "
                         + b.name() + p + " (" + m.size() + " bytes)");
@@ -587,10 +627,6 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             }
             return info(b, p, manifest(b, p, version));
         });
-    }
-
-    private ObjectInfo statFile(Bucket b, String p, Long version) {
-        return info(b, p, manifest(b, p, version));
     }
 
     @Override
