@@ -142,9 +142,16 @@ class ClientCommandsTest {
         byte[] data = new byte[9 << 20];
         new Random(4).nextBytes(data);
         Path src = Files.write(dir.resolve("large.bin"), data);
-        assertOk(restfs("put", src.toString(), "large/large.bin"));
+        Run put = restfs("put", src.toString(), "large/large.bin");
+        assertOk(put);
+        assertTrue(put.err().contains("put large.bin 100%") && put.err().contains("9/9MiB")
+                && put.err().contains("MiB/s"), "progress bar with amount and rate: " + put.err());
         Path back = dir.resolve("large.back");
-        assertOk(restfs("get", "large/large.bin", back.toString()));
+        Run get = restfs("get", "large/large.bin", back.toString());
+        assertOk(get);
+        assertTrue(get.err().contains("get large.back 100%"), get.err());
+        Run quiet = restfs("put", "-q", src.toString(), "large/again.bin");
+        assertEquals("", quiet.err());
         assertArrayEquals(data, Files.readAllBytes(back));
     }
 

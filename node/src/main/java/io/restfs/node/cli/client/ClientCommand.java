@@ -7,7 +7,9 @@ import io.restfs.api.RestfsException;
 import io.restfs.api.client.RestfsClient;
 import io.restfs.api.client.TransferListener;
 import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -112,18 +114,33 @@ abstract class ClientCommand implements Callable<Integer> {
         return new Target(bucket, path);
     }
 
-    /** A progress bar on stderr with rate and time left for transfers worth one, else nothing. */
+    /**
+     * A progress bar with rate and time left, for transfers worth one: drawn on the terminal when there is one, else
+     * as plain-text updates on the command's error stream.
+     */
     static final class Progress implements AutoCloseable {
-        private final ProgressBar bar;
+        /** Width of the bar's line when there is no terminal to ask. */
+        private static final int PLAIN_WIDTH = 100;
 
-        Progress(String task, long total, boolean quiet) {
-            this.bar = quiet || total < PROGRESS_BAR_BYTES ? null : new ProgressBarBuilder()
+        private final ProgressBar bar;
+        private final PrintWriter plain;
+
+        Progress(String task, long total, boolean quiet, PrintWriter err) {
+            boolean show = !quiet && total >= PROGRESS_BAR_BYTES;
+            this.plain = show && System.console() == null ? err : null;
+            ProgressBarBuilder b = new ProgressBarBuilder()
                     .setTaskName(task)
                     .setInitialMax(total)
                     .setUnit("MiB", 1 << 20)
                     .showSpeed()
-                    .setUpdateIntervalMillis(250)
-                    .build();
+                    .setUpdateIntervalMillis(250);
+            if (plain != null) {
+                b.setStyle(ProgressBarStyle.ASCII).setConsumer(new DelegatingProgressBarConsumer(line -> {
+                    plain.print("\r" + line);
+                    plain.flush();
+                }, PLAIN_WIDTH));
+            }
+            this.bar = show ? b.build() : null;
         }
 
         TransferListener listener() {
@@ -134,6 +151,10 @@ abstract class ClientCommand implements Callable<Integer> {
         public void close() {
             if (bar != null) {
                 bar.close();
+            }
+            if (plain != null) {
+                plain.println();
+                plain.flush();
             }
         }
     }

@@ -39,7 +39,7 @@ public final class GetCommand extends ClientCommand {
         var client = client();
         ObjectInfo info = client.objects().stat(t.bucket(), t.path(), version);
         long start = System.nanoTime();
-        try (Progress p = new Progress("get " + dest.getFileName(), info.size(), quiet)) {
+        try (Progress p = new Progress("get " + dest.getFileName(), info.size(), quiet, spec.commandLine().getErr())) {
             info = client.download(t.bucket(), t.path(), info.version(), dest, p.listener());
         }
         double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);

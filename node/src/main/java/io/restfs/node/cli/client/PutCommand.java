@@ -44,7 +44,7 @@ public final class PutCommand extends ClientCommand {
         long size = Files.size(file);
         long start = System.nanoTime();
         ObjectInfo info;
-        try (Progress p = new Progress("put " + file.getFileName(), size, quiet)) {
+        try (Progress p = new Progress("put " + file.getFileName(), size, quiet, spec.commandLine().getErr())) {
             info = client().upload(t.bucket(), path, file, expectVersion, p.listener());
         }
         double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
