@@ -25,22 +25,24 @@ import io.restfs.api.SegmentInfo;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -53,8 +55,6 @@ public final class RestfsClient {
     /** How long one call may take before the client gives up; large bodies go through the streaming calls. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** Copy buffer for streamed bodies: large enough for few system calls, small beside any heap. */
-    private static final int COPY_BUFFER = 256 << 10;
 
     private final URI rpc;
     private final URI base;
@@ -223,8 +223,13 @@ public final class RestfsClient {
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
         try {
             MessageDigest sha = sha256();
-            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha)) {
-                long got = read(bucket, path, info.version(), 0, info.size(), out, listener);
+            try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                long got = read(bucket, path, info.version(), 0, info.size(), buf -> {
+                    sha.update(buf.duplicate());
+                    while (buf.hasRemaining()) {
+                        file.write(buf);
+                    }
+                }, listener);
                 if (got != info.size()) {
                     throw new RestfsException(ErrorCode.UNAVAILABLE, "the node sent " + got + " of " + info.size()
                             + " bytes of " + bucket + path);
@@ -245,12 +250,28 @@ public final class RestfsClient {
     /** Bytes {@code offset} to {@code offset + length - 1} of an object version, fetched with an HTTP Range. */
     public byte[] readRange(String bucket, String path, Long version, long offset, long length) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        read(bucket, path, version, offset, length, out, TransferListener.NONE);
+        read(bucket, path, version, offset, length, buf -> {
+            byte[] b = new byte[buf.remaining()];
+            buf.get(b);
+            out.write(b);
+        }, TransferListener.NONE);
         return out.toByteArray();
     }
 
-    /** GETs a range into {@code out}; returns the bytes copied. */
-    private long read(String bucket, String path, Long version, long offset, long length, OutputStream out,
+    /** Where a GET's body goes, buffer by buffer, as the HTTP client hands them over. */
+    private interface ByteSink {
+        void write(ByteBuffer buffer) throws IOException;
+    }
+
+    /** What a GET ended with: the bytes delivered to the sink, the body of an error answer, or the sink's failure. */
+    private record GetOutcome(long delivered, byte[] errorBody, IOException sinkFailure) {
+    }
+
+    /**
+     * GETs a range into {@code sink}; returns the bytes delivered. The body goes to the sink on the HTTP client's own
+     * thread as it arrives, without an InputStream's hand-off between threads.
+     */
+    private long read(String bucket, String path, Long version, long offset, long length, ByteSink sink,
                       TransferListener listener) throws IOException {
         if (length == 0) {
             return 0;
@@ -260,20 +281,80 @@ public final class RestfsClient {
                 .header("Range", "bytes=" + offset + "-" + (offset + length - 1))
                 .GET()
                 .build();
-        HttpResponse<InputStream> resp = send(r, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = resp.body()) {
-            if (resp.statusCode() != 200 && resp.statusCode() != 206) {
-                throw streamError(in.readAllBytes(), resp.statusCode());
+        HttpResponse<GetOutcome> resp = send(r, info -> {
+            if (info.statusCode() != 200 && info.statusCode() != 206) {
+                return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(),
+                        b -> new GetOutcome(0, b, null));
             }
-            long total = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
-            byte[] buf = new byte[COPY_BUFFER];
-            long done = 0;
-            for (int n; (n = in.read(buf)) > 0; ) {
-                out.write(buf, 0, n);
-                done += n;
-                listener.progress(done, total);
+            long total = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            SinkSubscriber sub = new SinkSubscriber(sink, listener, total);
+            return HttpResponse.BodySubscribers.fromSubscriber(sub, SinkSubscriber::outcome);
+        });
+        GetOutcome o = resp.body();
+        if (o == null) {
+            throw new RestfsException(ErrorCode.UNAVAILABLE, "the download of " + bucket + path + " ended early");
+        }
+        if (o.errorBody() != null) {
+            throw streamError(o.errorBody(), resp.statusCode());
+        }
+        if (o.sinkFailure() != null) {
+            throw o.sinkFailure();
+        }
+        return o.delivered();
+    }
+
+    /**
+     * Feeds a response body to a {@link ByteSink}, one list of buffers at a time (so the sink sets the pace). When the
+     * sink fails (disk full) the rest of the body is drained unwritten: cancelling would leave the response unfinished.
+     */
+    private static final class SinkSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
+        private final ByteSink sink;
+        private final TransferListener listener;
+        private final long total;
+        private Flow.Subscription subscription;
+        private long delivered;
+        private IOException failure;
+
+        SinkSubscriber(ByteSink sink, TransferListener listener, long total) {
+            this.sink = sink;
+            this.listener = listener;
+            this.total = total;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            if (failure == null) {
+                try {
+                    for (ByteBuffer b : buffers) {
+                        delivered += b.remaining();
+                        sink.write(b);
+                    }
+                    listener.progress(delivered, total);
+                } catch (IOException e) {
+                    failure = e;
+                }
             }
-            return done;
+            subscription.request(1);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            // The HTTP client fails the response itself; send() reports it.
+        }
+
+        @Override
+        public void onComplete() {
+        }
+
+        /** Called once the body ended. */
+        GetOutcome outcome() {
+            return new GetOutcome(delivered, null, failure);
         }
     }
 
