@@ -48,6 +48,8 @@ public final class ClusterDemo {
     /** Each node's share of this machine: the demo stores a few hundred MiB, most of it parity and big. */
     static final long NODE_CAPACITY = 4L << 30;
     private static final int IO_BUFFER = 1 << 20;
+    /** Concurrent small-file reads: enough to overlap lookups that wait on dead nodes, few enough for 2 cores. */
+    static final int READ_PARALLELISM = 16;
 
     private final Options o;
     private final PrintWriter out;
@@ -73,7 +75,11 @@ public final class ClusterDemo {
         try {
             return demo(cluster, dirs, nodes, t0);
         } finally {
-            Runtime.getRuntime().removeShutdownHook(stopper);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running or about to: it stops the nodes.
+            }
             LocalCluster.stop(nodes.stream().map(n -> n.process().toHandle()).filter(ProcessHandle::isAlive).toList(),
                     LocalCluster.DEFAULT_GRACE);
             out.printf(Locale.ROOT, "stopped   all %d node processes; total time %.1f s%n", nodes.size(),
@@ -187,18 +193,8 @@ public final class ClusterDemo {
             ok = false;
             out.println("FAILED    reading " + BIG_PATH + " back: " + e.getMessage());
         }
-        int smallOk = 0;
         long r0 = System.nanoTime();
-        for (int i = 0; i < small.size(); i++) {
-            try {
-                byte[] back = readClient.objects().get(BUCKET, smallPath(i), null);
-                if (MessageDigest.isEqual(digest(back), digest(small.get(i)))) {
-                    smallOk++;
-                }
-            } catch (RestfsException e) {
-                out.println("FAILED    reading " + smallPath(i) + ": " + e.getMessage());
-            }
-        }
+        int smallOk = readSmallFiles(readClient, small);
         ok &= smallOk == small.size();
         out.printf(Locale.ROOT, "get       %d of %d small files match their sha256 (%.1f s)%n", smallOk, small.size(),
                 seconds(System.nanoTime() - r0));
@@ -208,6 +204,49 @@ public final class ClusterDemo {
         out.flush();
         Files.deleteIfExists(recovered);
         return ok;
+    }
+
+    /**
+     * Reads the small files back, {@value #READ_PARALLELISM} at a time (each read is a few DHT lookups, which wait
+     * out the dead nodes' timeouts); returns how many matched their SHA-256.
+     */
+    private int readSmallFiles(RestfsClient client, List<byte[]> small) throws InterruptedException {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                READ_PARALLELISM, r -> {
+                    Thread t = new Thread(r, "restfs-demo-read");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < small.size(); i++) {
+                int index = i;
+                results.add(pool.submit(() -> {
+                    try {
+                        byte[] back = client.objects().get(BUCKET, smallPath(index), null);
+                        return MessageDigest.isEqual(digest(back), digest(small.get(index)));
+                    } catch (RestfsException e) {
+                        synchronized (out) {
+                            out.println("FAILED    reading " + smallPath(index) + ": " + e.getMessage());
+                        }
+                        return false;
+                    }
+                }));
+            }
+            int ok = 0;
+            for (java.util.concurrent.Future<Boolean> f : results) {
+                try {
+                    ok += f.get() ? 1 : 0;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    synchronized (out) {
+                        out.println("FAILED    reading a small file: " + e.getCause());
+                    }
+                }
+            }
+            return ok;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static String smallPath(int i) {
