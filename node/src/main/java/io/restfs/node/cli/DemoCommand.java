@@ -55,22 +55,40 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Store a sample file as k+m shards, lose m of every segment, recover it and verify it.",
+            "Run a local cluster, store files in it, kill m nodes, read everything back and verify it.",
             "",
-            "The file is encoded (snappy, AES-256-GCM, Reed-Solomon) into a local shard store; m shards",
-            "of every segment are then lost, one of them by a bit flip on disk that the store's hash check",
-            "must catch. Exits 0 only if the recovered file is identical to the original."
+            "Starts 6 node processes on loopback, creates a 4+2 bucket, stores a generated 256 MiB file and",
+            "100 small files, kills 2 nodes with SIGKILL, reads everything back through a surviving node,",
+            "verifies SHA-256, prints a summary and stops every process. Exits 0 only if everything verified.",
+            "",
+            "With --local: the storage engine alone. A sample file is encoded (snappy, AES-256-GCM,",
+            "Reed-Solomon) into a local shard store; m shards of every segment are then lost, one of them by",
+            "a bit flip on disk that the store's hash check must catch. Exits 0 only if the recovered file is",
+            "identical to the original."
         })
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--size", defaultValue = "64m", converter = BenchCodecCommand.ByteSizeConverter.class,
-            description = "Size of the sample file (suffix k, m or g; default ${DEFAULT-VALUE}).")
-    long size;
+    /** Sample size of the local demo; the cluster demo's file is the 256 MiB. */
+    static final long LOCAL_DEFAULT_SIZE = 64L << 20;
+
+    @Option(names = "--local", description = "Run the storage engine alone, in this process (no cluster).")
+    boolean local;
+
+    @Option(names = "--size", converter = BenchCodecCommand.ByteSizeConverter.class,
+            description = "Size of the sample file (suffix k, m or g; default 256m, 64m with --local).")
+    Long size;
 
     @Option(names = "--k", defaultValue = "4", description = "Data shards per segment (default ${DEFAULT-VALUE}).")
     int k;
 
     @Option(names = "--m", defaultValue = "2", description = "Parity shards per segment (default ${DEFAULT-VALUE}).")
     int m;
+
+    @Option(names = "--nodes", defaultValue = "6", description = "Node processes (default ${DEFAULT-VALUE}; not with --local).")
+    int nodes;
+
+    @Option(names = "--small-files", defaultValue = "100",
+            description = "Small files stored beside the large one (default ${DEFAULT-VALUE}; not with --local).")
+    int smallFiles;
 
     @Option(names = "--dir", description = "Working directory, kept afterwards (default: a temporary one, removed).")
     Path dir;
@@ -83,6 +101,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (!local) {
+            return cluster();
+        }
+        long size = this.size == null ? LOCAL_DEFAULT_SIZE : this.size;
         if (m < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "the demo loses m shards per segment: --m must be at least 1");
         }
@@ -98,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
         boolean temporary = dir == null;
         Path work = temporary ? Files.createTempDirectory("restfs-demo-") : Files.createDirectories(dir);
         try {
-            return run(policy, work);
+            return run(policy, work, size);
         } finally {
             if (temporary) {
                 deleteTree(work);
@@ -106,7 +128,40 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int run(CodecPolicy policy, Path work) throws IOException {
+    /** The cluster demo: node processes, m of them killed, everything read back through a survivor. */
+    private int cluster() throws IOException {
+        if (m < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "the demo kills m nodes: --m must be at least 1");
+        }
+        if (nodes < k + m || nodes < m + 2) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--nodes must be at least k+m (" + (k + m)
+                    + ") and leave a writer and a reader alive");
+        }
+        long bytes = size == null ? io.restfs.node.cli.cluster.ClusterDemo.Options.defaults(Path.of(".")).bigBytes()
+                : size;
+        if (bytes < 1 || bytes > (4L << 30) || smallFiles < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--size must be 1 byte to 4g, --small-files >= 0");
+        }
+        boolean temporary = dir == null;
+        Path work = temporary ? Files.createTempDirectory("restfs-demo-") : Files.createDirectories(dir);
+        java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
+        try {
+            io.restfs.node.cli.cluster.ClusterDemo.Options d = io.restfs.node.cli.cluster.ClusterDemo.Options.defaults(work);
+            io.restfs.node.cli.cluster.ClusterDemo.Options o = new io.restfs.node.cli.cluster.ClusterDemo.Options(work,
+                    nodes, k, m, bytes, smallFiles, d.smallMaxBytes(), m, seed);
+            return new io.restfs.node.cli.cluster.ClusterDemo(o, out).run() ? 0 : 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            out.flush();
+            if (temporary) {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private int run(CodecPolicy policy, Path work, long size) throws IOException {
         PrintStream out = System.out;
         SplittableRandom random = new SplittableRandom(seed);
         Path sample = work.resolve("sample.bin");

@@ -17,7 +17,7 @@ class DemoCommandTest {
 
     @Test
     void recoversSampleFileAfterLosingParityManyShardsPerSegment() throws Exception {
-        Captured run = capture("demo", "--size", "9m", "--k", "3", "--m", "2", "--dir", dir.toString());
+        Captured run = capture("demo", "--local", "--size", "9m", "--k", "3", "--m", "2", "--dir", dir.toString());
 
         assertEquals(0, run.exitCode, run.out);
         assertTrue(run.out.contains("identical to the original"), run.out);

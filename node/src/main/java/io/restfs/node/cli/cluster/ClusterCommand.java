@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 
 /** {@code restfs cluster}: a local cluster of node processes in one folder. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
-        description = "Run a local cluster of node processes on loopback: up, down, status, demo.",
-        subcommands = {ClusterUpCommand.class, ClusterDownCommand.class, ClusterDemoCommand.class, io.restfs.node.cli.client.ClusterStatusCommand.class})
+        description = "Run a local cluster of node processes on loopback: up, down, status.",
+        subcommands = {ClusterUpCommand.class, ClusterDownCommand.class, io.restfs.node.cli.client.ClusterStatusCommand.class})
 public final class ClusterCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
