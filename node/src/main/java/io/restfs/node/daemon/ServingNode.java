@@ -27,7 +27,7 @@ public final class ServingNode {
                     Runtime.getRuntime().availableProcessors());
             d.closeWith(storage);
             TokenStore tokens = TokenStore.open(c.config().dataDir());
-            RestfsApi api = RestfsApi.over(storage, tokens);
+            RestfsApi api = RestfsApi.over(storage, tokens).countCallsIn(c.metrics());
             d.mount("/rpc", api.rpcServlet());
             d.mount("/o/*", api.objectServlet());
             d.setSubscriberAuthorizer(new TokenSubscriberAuthorizer(tokens));
