@@ -2,6 +2,7 @@ package io.restfs.sim;
 
 import io.restfs.dht.crypto.Ed25519;
 import io.restfs.dht.crypto.Ed25519KeyPair;
+import io.restfs.dht.crypto.SignatureVerifier;
 import io.restfs.dht.env.Environment;
 import io.restfs.dht.id.NodeId;
 import io.restfs.dht.items.Item;
@@ -30,6 +31,10 @@ import java.util.random.RandomGenerator;
 public final class SimNode {
     /** The shard-transfer port simulated nodes advertise (nothing listens: the simulator moves no shards yet). */
     static final int SHARD_PORT = 7000;
+    /** A node talks to a few hundred peers in a lookup-heavy hour (measured: ~160 RTT estimates at 1,000 nodes). */
+    private static final int SIM_MAX_RTT_PEERS = 300;
+    private static final int SIM_MAX_PEER_INFOS = 300;
+    private static final int SIM_MAX_RATE_LIMITED_SOURCES = 300;
 
     private final DhtNode dht;
     private final NodeScheduler scheduler;
@@ -52,16 +57,20 @@ public final class SimNode {
      * and every random choice it makes come from {@code random}, itself derived from the run's seed.
      */
     static SimNode create(SimNetwork.SimTransport transport, int region, EventQueue queue, RandomGenerator random,
-                          int k, int alpha) {
+                          int k, int alpha, SignatureVerifier verifier) {
         byte[] seed = new byte[Ed25519.SEED_BYTES];
         random.nextBytes(seed);
         Ed25519KeyPair key = Ed25519KeyPair.fromSeed(seed);
         NodeScheduler scheduler = new NodeScheduler(queue);
-        Environment env = new Environment(queue, scheduler, random);
+        Environment env = new Environment(queue, scheduler, random).withSignatureVerifier(verifier);
         // Every simulated node is a full restfs node with a shard endpoint (its own address) and its region as
         // failure group, as a deployed node would advertise in restfs_info.
         DhtConfig config = DhtConfig.defaults().withK(k).withAlpha(alpha).withShardEndpoint(
-                transport.localAddress().getAddress().getHostAddress(), SHARD_PORT, "region-" + region);
+                transport.localAddress().getAddress().getHostAddress(), SHARD_PORT, "region-" + region)
+                // Per-peer memory bounded to what a node of a large network needs, so 100,000 nodes fit in one heap;
+                // the in-memory state store is written only when a node closes.
+                .withMemoryBounds(SIM_MAX_RTT_PEERS, SIM_MAX_PEER_INFOS, SIM_MAX_RATE_LIMITED_SOURCES)
+                .withContactSaveMillis(Long.MAX_VALUE);
         DhtNode dht = DhtNode.start(config, key, env, transport, new MemoryStateStore());
         return new SimNode(dht, scheduler, transport);
     }

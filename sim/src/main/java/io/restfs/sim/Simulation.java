@@ -2,6 +2,7 @@ package io.restfs.sim;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.restfs.dht.crypto.CachingSignatureVerifier;
 import io.restfs.dht.id.NodeId;
 import io.restfs.sim.event.EventQueue;
 import io.restfs.sim.metrics.Histogram;
@@ -54,6 +55,13 @@ public final class Simulation implements World {
     private final EventQueue queue = new EventQueue();
     private final SimNetwork network;
     private final Membership membership = new Membership();
+    /**
+     * One memo of verified signatures shared by every node: each node's signed restfs_info is checked by hundreds
+     * of peers, and Ed25519 verification was a third of the simulator's CPU. It changes no outcome.
+     */
+    private final CachingSignatureVerifier verifier;
+    private static final int VERIFIER_MIN_ENTRIES = 4096;
+    private static final int VERIFIER_ENTRIES_PER_NODE = 2;
     private final Metrics metrics;
     private final List<Workload> workloads = new ArrayList<>();
     private final SplittableRandom churnRandom;
@@ -84,6 +92,8 @@ public final class Simulation implements World {
         this.options = options;
         this.log = log;
         this.seeds = new Seeds(options.seed());
+        // Room for every node's info and its first BEP 44 items; evicting more only costs a re-verification.
+        this.verifier = new CachingSignatureVerifier(Math.max(VERIFIER_MIN_ENTRIES, VERIFIER_ENTRIES_PER_NODE * options.nodes()));
         this.network = new SimNetwork(queue, seeds.random("network"), options.latency(), options.loss(),
                 options.partitions(), seeds.derive("partition", 0));
         network.setFaults(false, 0); // the network forms cleanly; faults start with the safety phase
@@ -253,7 +263,7 @@ public final class Simulation implements World {
         if (t.slot() != slotGuess) {
             throw new IllegalStateException("slot numbering out of step: " + t.slot() + " vs " + slotGuess);
         }
-        SimNode n = SimNode.create(t, region, queue, r, options.k(), options.alpha());
+        SimNode n = SimNode.create(t, region, queue, r, options.k(), options.alpha(), verifier);
         if (n.slot() >= nodes.length) {
             nodes = Arrays.copyOf(nodes, Math.max(nodes.length * 2, n.slot() + 1));
         }
