@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -73,7 +71,8 @@ class DrQueueCrashTest {
                 System.out.printf("round %d: %d entries must exist, %d acknowledged, %d present%n",
                         round, mustExist.size(), mustBeGone.size(), present.size());
                 for (Map.Entry<Long, String> e : mustExist.entrySet()) {
-                    assertEquals(e.getValue(), present.get(e.getKey()), "entry " + e.getKey() + " after round " + round);
+                    assertEquals(e.getValue(), present.get(e.getKey()), "entry " + e.getKey() + " after round " + round
+                            + "; present but not expected: " + unexpected(present, mustExist));
                 }
                 for (long gone : mustBeGone) {
                     assertFalse(present.containsKey(gone), "acknowledged entry " + gone + " came back");
@@ -86,41 +85,52 @@ class DrQueueCrashTest {
                 "the child did too little to prove anything: " + mustExist.size() + " / " + mustBeGone.size());
     }
 
-    /** Starts the child, lets it work for {@code runMillis} after it opened the queue, kills it; returns its lines. */
+    /** Ids the reopened queue holds that the child's log did not promise, for a failure message. */
+    private static List<Long> unexpected(Map<Long, String> present, Map<Long, String> expected) {
+        List<Long> ids = new ArrayList<>();
+        for (Long id : present.keySet()) {
+            if (!expected.containsKey(id)) {
+                ids.add(id);
+            }
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    /** Starts the child, lets it work for {@code runMillis} after it opened the queue, kills it; returns its log. */
     private List<String> runAndKill(int round, long runMillis) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path log = logs.resolve("child-" + round + ".log");
         ProcessBuilder pb = new ProcessBuilder(java.toString(),
                 // As production should run it: lets Xodus make its file channel uninterruptible.
                 "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                DrQueueCrashChild.class.getName(), dir.toString(), Integer.toString(round));
+                DrQueueCrashChild.class.getName(), dir.toString(), Integer.toString(round), log.toString());
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.redirectError(logs.resolve("child-" + round + ".err").toFile());
         Process child = pb.start();
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // The pipe closes when the child dies; what was read is what counts.
-            }
-        }, "drqueue-crash-child-reader");
-        reader.start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!lines.contains("OPEN") && child.isAlive() && System.nanoTime() < deadline) {
+            while (!completeLines(log).contains("OPEN") && child.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertTrue(lines.contains("OPEN"), "child did not open the queue; see " + pb.redirectError().file());
+            assertTrue(completeLines(log).contains("OPEN"), "child did not open the queue; see " + pb.redirectError().file());
             Thread.sleep(runMillis);
             assertTrue(child.isAlive(), "child died on its own; see " + pb.redirectError().file());
         } finally {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
-            reader.join(10_000);
         }
         assertEquals(137, child.exitValue(), "child was not killed by SIGKILL");
-        return new ArrayList<>(lines);
+        return completeLines(log);
+    }
+
+    /** The log's lines that were written whole (a write cut short by the kill has no newline). */
+    private static List<String> completeLines(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        String text = Files.readString(log, StandardCharsets.UTF_8);
+        int end = text.lastIndexOf('\n');
+        return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n"));
     }
 }
