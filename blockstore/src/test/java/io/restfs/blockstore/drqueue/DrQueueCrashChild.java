@@ -1,8 +1,8 @@
 package io.restfs.blockstore.drqueue;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import io.restfs.blockstore.testing.ChildLog;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,10 +13,7 @@ import java.util.Random;
  * Child process for {@link DrQueueCrashTest}: enqueues and acknowledges entries as fast as it can
  * until killed, logging a line after each operation returns. Lines: {@code ENQ <id> <payload>},
  * {@code ACKING <id>}, {@code ACKED <id>}.
- *
- * <p>The log is a file written with one unbuffered write per line, not standard output: the tail of a
- * pipe can be lost when the JDK drains it for a killed process, which once made a sound queue look
- * lossy. A write that returned survives SIGKILL.
+ * The log is a {@link ChildLog}: see {@link io.restfs.blockstore.testing.KilledChild} for why not stdout.
  */
 public final class DrQueueCrashChild {
 
@@ -29,25 +26,21 @@ public final class DrQueueCrashChild {
         Path logFile = Path.of(args[2]);
         Random random = new Random(Long.parseLong(round));
         try (DrQueue q = DrQueue.open(dir, RetryPolicy.DEFAULT, Clock.systemUTC(), random);
-                FileOutputStream log = new FileOutputStream(logFile.toFile(), true)) {
-            line(log, "OPEN");
+                ChildLog log = new ChildLog(logFile)) {
+            log.line("OPEN");
             for (long n = 0; ; n++) {
                 String payload = "round-" + round + "-entry-" + n;
                 long id = q.enqueue("test.upload", payload.getBytes(StandardCharsets.UTF_8));
-                line(log, "ENQ " + id + " " + payload);
+                log.line("ENQ " + id + " " + payload);
                 if (random.nextInt(3) == 0) {
                     Optional<DrLease> lease = q.take(Duration.ofMinutes(10));
                     if (lease.isPresent()) {
-                        line(log, "ACKING " + lease.get().id());
+                        log.line("ACKING " + lease.get().id());
                         q.ack(lease.get());
-                        line(log, "ACKED " + lease.get().id());
+                        log.line("ACKED " + lease.get().id());
                     }
                 }
             }
         }
-    }
-
-    private static void line(FileOutputStream log, String line) throws IOException {
-        log.write((line + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

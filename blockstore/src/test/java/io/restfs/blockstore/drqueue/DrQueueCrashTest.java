@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
+import io.restfs.blockstore.testing.KilledChild;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -42,7 +40,8 @@ class DrQueueCrashTest {
         Set<Long> mustBeGone = new HashSet<>();
         long lastId = 0;
         for (int round = 0; round < ROUNDS; round++) {
-            for (String line : runAndKill(round, 300 + random.nextInt(900))) {
+            for (String line : KilledChild.runAndKill(DrQueueCrashChild.class, List.of(dir.toString(), Integer.toString(round)),
+                    logs, "child-" + round, 300 + random.nextInt(900))) {
                 String[] parts = line.split(" ");
                 switch (parts[0]) {
                     case "ENQ" -> {
@@ -95,42 +94,5 @@ class DrQueueCrashTest {
         }
         ids.sort(null);
         return ids;
-    }
-
-    /** Starts the child, lets it work for {@code runMillis} after it opened the queue, kills it; returns its log. */
-    private List<String> runAndKill(int round, long runMillis) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path log = logs.resolve("child-" + round + ".log");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(),
-                // As production should run it: lets Xodus make its file channel uninterruptible.
-                "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                DrQueueCrashChild.class.getName(), dir.toString(), Integer.toString(round), log.toString());
-        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.redirectError(logs.resolve("child-" + round + ".err").toFile());
-        Process child = pb.start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!completeLines(log).contains("OPEN") && child.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertTrue(completeLines(log).contains("OPEN"), "child did not open the queue; see " + pb.redirectError().file());
-            Thread.sleep(runMillis);
-            assertTrue(child.isAlive(), "child died on its own; see " + pb.redirectError().file());
-        } finally {
-            child.destroyForcibly();
-            child.waitFor(30, TimeUnit.SECONDS);
-        }
-        assertEquals(137, child.exitValue(), "child was not killed by SIGKILL");
-        return completeLines(log);
-    }
-
-    /** The log's lines that were written whole (a write cut short by the kill has no newline). */
-    private static List<String> completeLines(Path log) throws IOException {
-        if (!Files.exists(log)) {
-            return List.of();
-        }
-        String text = Files.readString(log, StandardCharsets.UTF_8);
-        int end = text.lastIndexOf('\n');
-        return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n"));
     }
 }

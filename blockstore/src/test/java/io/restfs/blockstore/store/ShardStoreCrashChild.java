@@ -1,5 +1,7 @@
 package io.restfs.blockstore.store;
 
+import io.restfs.blockstore.testing.ChildLog;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -8,7 +10,7 @@ import java.util.Random;
 
 /**
  * Child process for {@link ShardStoreCrashTest}: writes (and now and then deletes) shards as fast
- * as it can until it is killed, printing a line after each operation returns, so the parent knows
+ * as it can until it is killed, logging a line after each operation returns, so the parent knows
  * what was acknowledged. Lines: {@code PUT <key>}, {@code DELETING <key>}, {@code DELETED <key>}.
  */
 public final class ShardStoreCrashChild {
@@ -16,13 +18,13 @@ public final class ShardStoreCrashChild {
     private ShardStoreCrashChild() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
         Random random = new Random(Long.parseLong(args[1]));
         List<ShardKey> written = new ArrayList<>();
-        try (ShardStore store = ShardStore.open(dir, 1L << 30, Clock.systemUTC())) {
-            System.out.println("OPEN");
-            System.out.flush();
+        try (ShardStore store = ShardStore.open(dir, 1L << 30, Clock.systemUTC());
+                ChildLog log = new ChildLog(Path.of(args[2]))) {
+            log.line("OPEN");
             for (long n = 0; ; n++) {
                 byte[] data = new byte[1 + random.nextInt(200_000)];
                 random.nextBytes(data);
@@ -36,15 +38,12 @@ public final class ShardStoreCrashChild {
                     store.put(spec, new java.io.ByteArrayInputStream(data), data.length);
                 }
                 written.add(key);
-                System.out.println("PUT " + key.hex());
-                System.out.flush();
+                log.line("PUT " + key.hex());
                 if (n % 5 == 4) {
                     ShardKey victim = written.remove(random.nextInt(written.size()));
-                    System.out.println("DELETING " + victim.hex());
-                    System.out.flush();
+                    log.line("DELETING " + victim.hex());
                     store.delete(victim);
-                    System.out.println("DELETED " + victim.hex());
-                    System.out.flush();
+                    log.line("DELETED " + victim.hex());
                 }
             }
         }

@@ -4,20 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
+import io.restfs.blockstore.testing.KilledChild;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -45,7 +40,8 @@ class ShardStoreCrashTest {
         Set<ShardKey> mustBeGone = new HashSet<>();
         long totalPuts = 0;
         for (int round = 0; round < ROUNDS; round++) {
-            List<String> lines = runAndKill(round, 300 + random.nextInt(900));
+            List<String> lines = KilledChild.runAndKill(ShardStoreCrashChild.class,
+                    List.of(dir.toString(), Long.toString(1000 + round)), logs, "child-" + round, 300 + random.nextInt(900));
             for (String line : lines) {
                 String[] parts = line.split(" ");
                 switch (parts[0]) {
@@ -99,51 +95,5 @@ class ShardStoreCrashTest {
                     .map(p -> ShardKey.fromHex(p.getFileName().toString()))
                     .collect(Collectors.toSet());
         }
-    }
-
-    /** Starts the child, lets it write for {@code runMillis} after it opened the store, kills it; returns its lines. */
-    private List<String> runAndKill(int round, long runMillis) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(),
-                // As production should run it: lets Xodus make its file channel uninterruptible.
-                "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                ShardStoreCrashChild.class.getName(), dir.toString(), Long.toString(1000 + round));
-        pb.redirectError(logs.resolve("child-" + round + ".err").toFile());
-        Process child = pb.start();
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Object opened = new Object();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    lines.add(line);
-                    if (line.equals("OPEN")) {
-                        synchronized (opened) {
-                            opened.notifyAll();
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // The pipe closes when the child dies; what was read is what counts.
-            }
-        }, "crash-test-child-reader");
-        reader.start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            synchronized (opened) {
-                while (!lines.contains("OPEN") && child.isAlive() && System.nanoTime() < deadline) {
-                    opened.wait(100);
-                }
-            }
-            assertTrue(lines.contains("OPEN"), "child did not open the store; see " + pb.redirectError().file());
-            Thread.sleep(runMillis);
-            assertTrue(child.isAlive(), "child died on its own; see " + pb.redirectError().file());
-        } finally {
-            child.destroyForcibly();
-            child.waitFor(30, TimeUnit.SECONDS);
-            reader.join(10_000);
-        }
-        assertEquals(137, child.exitValue(), "child was not killed by SIGKILL");
-        return new ArrayList<>(lines);
     }
 }
