@@ -2,12 +2,9 @@ package io.restfs.node.cli.dht;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.restfs.node.cli.Main;
+import io.restfs.node.cli.CliRun;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,17 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchDhtCommandTest {
     @Test
     void smallClusterLookupsFindTheTrueClosestAndTheJsonAddsUp() throws Exception {
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code = Main.run("bench", "dht", "--nodes", "40", "--lookups", "60", "--k", "8", "--seed", "5", "--json");
-        } finally {
-            System.setOut(oldOut);
-        }
-        String text = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, text);
+        CliRun run = CliRun.of("bench", "dht", "--nodes", "40", "--lookups", "60", "--k", "8", "--seed", "5", "--json");
+        String text = run.out();
+        assertEquals(0, run.exitCode(), text);
         String[] lines = text.strip().split("\n");
         JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
 
@@ -53,16 +42,8 @@ class BenchDhtCommandTest {
 
     @Test
     void tooFewNodesForKIsAUsageError() {
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.run("bench", "dht", "--nodes", "5");
-        } finally {
-            System.setErr(oldErr);
-        }
-        assertEquals(2, code);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("need at least k + 2 = 22 nodes"), err.toString());
+        CliRun run = CliRun.of("bench", "dht", "--nodes", "5");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("need at least k + 2 = 22 nodes"), run.err());
     }
 }

@@ -7,15 +7,13 @@ import io.restfs.dht.id.NodeId;
 import io.restfs.dht.node.DhtConfig;
 import io.restfs.dht.node.UdpDht;
 import io.restfs.dht.rpc.RpcTimeouts;
-import io.restfs.node.cli.Main;
+import io.restfs.node.cli.CliRun;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -73,33 +71,14 @@ class DhtClientCommandsTest {
         servers.forEach(UdpDht::close);
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     /** The one JSON object a --json run prints, on its last line. */
-    private JsonNode jsonOf(Run r) throws Exception {
+    private JsonNode jsonOf(CliRun r) throws Exception {
         assertEquals(0, r.exitCode(), r.err());
         String[] lines = r.out().strip().split("\n");
         return json.readTree(lines[lines.length - 1]);
     }
 
-    private static void assertOneLineError(Run r, int exitCode, String expected) {
+    private static void assertOneLineError(CliRun r, int exitCode, String expected) {
         assertEquals(exitCode, r.exitCode(), r.out() + r.err());
         // Log lines of DHT nodes started earlier in this JVM may interleave; the command's own output is the
         // lines it prefixes with its name.
@@ -115,8 +94,8 @@ class DhtClientCommandsTest {
         UdpDht peer = servers.get(3);
         String address = "127.0.0.1:" + peer.node().localAddress().getPort();
 
-        Run text = run("dht", "ping", address, "--count", "2");
-        JsonNode j = jsonOf(run("dht", "ping", address, "--count", "1", "--json"));
+        CliRun text = CliRun.of("dht", "ping", address, "--count", "2");
+        JsonNode j = jsonOf(CliRun.of("dht", "ping", address, "--count", "1", "--json"));
 
         assertEquals(0, text.exitCode(), text.err());
         assertTrue(text.out().contains("pong from " + peer.node().id().toHex() + " at " + address), text.out());
@@ -129,8 +108,8 @@ class DhtClientCommandsTest {
     void lookupPrintsTheTrueKClosestNodesWithHops() throws Exception {
         NodeId target = NodeId.random(new SplittableRandom(9));
 
-        JsonNode j = jsonOf(run("dht", "lookup", target.toHex(), "--bootstrap", bootstrap, "--json"));
-        Run text = run("dht", "lookup", target.toHex(), "--bootstrap", bootstrap);
+        JsonNode j = jsonOf(CliRun.of("dht", "lookup", target.toHex(), "--bootstrap", bootstrap, "--json"));
+        CliRun text = CliRun.of("dht", "lookup", target.toHex(), "--bootstrap", bootstrap);
 
         // Fewer than k servers: the client finds every one of them, closest first.
         List<String> expected = servers.stream().map(s -> s.node().id())
@@ -147,10 +126,10 @@ class DhtClientCommandsTest {
 
     @Test
     void immutablePutPrintsTheTargetThatGetReadsBack() throws Exception {
-        JsonNode put = jsonOf(run("dht", "put", "--bootstrap", bootstrap, "--immutable", "héllo, dht", "--json"));
+        JsonNode put = jsonOf(CliRun.of("dht", "put", "--bootstrap", bootstrap, "--immutable", "héllo, dht", "--json"));
         String target = put.get("target").asText();
 
-        Run got = run("dht", "get", target, "--bootstrap", bootstrap);
+        CliRun got = CliRun.of("dht", "get", target, "--bootstrap", bootstrap);
 
         // BEP 44: an immutable item's target is SHA-1 of its bencoded value.
         byte[] value = "héllo, dht".getBytes(StandardCharsets.UTF_8);
@@ -165,11 +144,11 @@ class DhtClientCommandsTest {
     void mutablePutCreatesAPrivateKeyFileAndEachPutRaisesTheSeq(@TempDir Path dir) throws Exception {
         Path keyFile = dir.resolve("keys/owner.key");
 
-        JsonNode first = jsonOf(run("dht", "put", "--bootstrap", bootstrap, "--mutable", "version 1",
+        JsonNode first = jsonOf(CliRun.of("dht", "put", "--bootstrap", bootstrap, "--mutable", "version 1",
                 "--key-file", keyFile.toString(), "--salt", "profile", "--json"));
-        JsonNode second = jsonOf(run("dht", "put", "--bootstrap", bootstrap, "--mutable", "version 2",
+        JsonNode second = jsonOf(CliRun.of("dht", "put", "--bootstrap", bootstrap, "--mutable", "version 2",
                 "--key-file", keyFile.toString(), "--salt", "profile", "--json"));
-        JsonNode got = jsonOf(run("dht", "get", second.get("target").asText(), "--bootstrap", bootstrap,
+        JsonNode got = jsonOf(CliRun.of("dht", "get", second.get("target").asText(), "--bootstrap", bootstrap,
                 "--salt", "profile", "--public-key", second.get("public_key").asText(), "--json"));
 
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
@@ -185,10 +164,10 @@ class DhtClientCommandsTest {
     @Test
     void mutablePutWithAStaleSeqFailsWithTheNodesRefusal(@TempDir Path dir) throws Exception {
         String key = dir.resolve("k").toString();
-        jsonOf(run("dht", "put", "--bootstrap", bootstrap, "--mutable", "new", "--key-file", key, "--seq", "5",
+        jsonOf(CliRun.of("dht", "put", "--bootstrap", bootstrap, "--mutable", "new", "--key-file", key, "--seq", "5",
                 "--json"));
 
-        Run stale = run("dht", "put", "--bootstrap", bootstrap, "--mutable", "old", "--key-file", key, "--seq", "4");
+        CliRun stale = CliRun.of("dht", "put", "--bootstrap", bootstrap, "--mutable", "old", "--key-file", key, "--seq", "4");
 
         // BEP 44 error 302: the sequence number is less than the stored one.
         assertOneLineError(stale, 1, "error 302");
@@ -196,9 +175,9 @@ class DhtClientCommandsTest {
 
     @Test
     void badHexIsAOneLineUsageError() {
-        assertOneLineError(run("dht", "lookup", "12zz", "--bootstrap", bootstrap), 2, "need 40 hex digits");
-        assertOneLineError(run("dht", "get", "abcd", "--bootstrap", bootstrap), 2, "need 40 hex digits");
-        assertOneLineError(run("dht", "ping", "127.0.0.1"), 2, "is not HOST:PORT");
+        assertOneLineError(CliRun.of("dht", "lookup", "12zz", "--bootstrap", bootstrap), 2, "need 40 hex digits");
+        assertOneLineError(CliRun.of("dht", "get", "abcd", "--bootstrap", bootstrap), 2, "need 40 hex digits");
+        assertOneLineError(CliRun.of("dht", "ping", "127.0.0.1"), 2, "is not HOST:PORT");
     }
 
     @Test
@@ -208,8 +187,8 @@ class DhtClientCommandsTest {
             closed = s.getLocalPort();
         }
 
-        Run ping = run("dht", "ping", "127.0.0.1:" + closed, "--timeout", "2");
-        Run lookup = run("dht", "lookup", NodeId.random(new SplittableRandom(1)).toHex(), "--bootstrap",
+        CliRun ping = CliRun.of("dht", "ping", "127.0.0.1:" + closed, "--timeout", "2");
+        CliRun lookup = CliRun.of("dht", "lookup", NodeId.random(new SplittableRandom(1)).toHex(), "--bootstrap",
                 "127.0.0.1:" + closed, "--timeout", "2");
 
         assertOneLineError(ping, 1, "did not finish within --timeout 2 s");
@@ -218,7 +197,7 @@ class DhtClientCommandsTest {
 
     @Test
     void missingItemIsAFailureNotAnEmptyValue() {
-        Run got = run("dht", "get", NodeId.random(new SplittableRandom(5)).toHex(), "--bootstrap", bootstrap);
+        CliRun got = CliRun.of("dht", "get", NodeId.random(new SplittableRandom(5)).toHex(), "--bootstrap", bootstrap);
 
         assertOneLineError(got, 1, "no item found under");
     }
@@ -226,14 +205,14 @@ class DhtClientCommandsTest {
     @Test
     void everyDhtCommandHasHelpWithAOneLineDescription() {
         for (String sub : List.of("serve", "ping", "lookup", "put", "get")) {
-            Run help = run("dht", sub, "--help");
+            CliRun help = CliRun.of("dht", sub, "--help");
             assertEquals(0, help.exitCode(), sub);
             assertTrue(help.out().startsWith("Usage: restfs dht " + sub), help.out());
             String description = help.out().lines().dropWhile(l -> l.startsWith("Usage") || l.startsWith(" "))
                     .findFirst().orElse("");
             assertFalse(description.isBlank(), sub + " has a description: " + help.out());
         }
-        Run group = run("dht", "--help");
+        CliRun group = CliRun.of("dht", "--help");
         for (String sub : List.of("serve", "ping", "lookup", "put", "get")) {
             assertTrue(group.out().contains("  " + sub + " "), group.out());
         }
