@@ -32,8 +32,6 @@ class CodecBenchmarkTest {
                     sc.decodeCoresUsed(), sc.encodeEfficiency(), sc.decodeEfficiency()}) {
                 assertTrue(v > 0 && Double.isFinite(v), d.data() + ": " + d.cpu());
             }
-            // CPU time never exceeds wall-clock time for one thread, so per CPU-second is at least per second.
-            assertTrue(d.cpu().encodeOneThread() >= d.pipelines().encodeOneThread() * 0.99, d.toString());
             assertTrue(s.encodeBound() < s.rsEncode() && s.decodeBound() < s.rsDecode(), d.toString());
         }
         CodecBenchmark.DataResult random = r.data().get(0);
