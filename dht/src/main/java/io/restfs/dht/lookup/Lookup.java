@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One iterative Kademlia lookup: keeps at most {@code alpha} queries in flight to the closest nodes not yet asked,
@@ -50,6 +51,7 @@ public final class Lookup {
     private final Querier querier;
     private final Clock clock;
     private final Consumer<LookupResult> done;
+    private final Predicate<NodeId> knownDead;
     private final TreeMap<NodeId, Candidate> candidates;
     private final long startedAt;
     private int inFlight;
@@ -65,6 +67,16 @@ public final class Lookup {
      */
     public Lookup(NodeId target, NodeId self, int k, int alpha, Querier querier, Clock clock,
                   Consumer<LookupResult> done) {
+        this(target, self, k, alpha, querier, clock, id -> false, done);
+    }
+
+    /**
+     * @param knownDead nodes this lookup never adds as candidates, whoever names them: peers the caller knows to
+     *                  be gone (a cluster membership service saw them die), which live peers keep returning until
+     *                  their own tables age them out; each would otherwise cost a hard timeout
+     */
+    public Lookup(NodeId target, NodeId self, int k, int alpha, Querier querier, Clock clock,
+                  Predicate<NodeId> knownDead, Consumer<LookupResult> done) {
         if (k < 1 || alpha < 1) {
             throw new IllegalArgumentException("k and alpha must be positive: k=" + k + ", alpha=" + alpha);
         }
@@ -75,6 +87,7 @@ public final class Lookup {
         this.querier = querier;
         this.clock = clock;
         this.done = done;
+        this.knownDead = knownDead;
         this.candidates = new TreeMap<>(target::compareDistance);
         this.startedAt = clock.nowMillis();
     }
@@ -88,7 +101,7 @@ public final class Lookup {
     }
 
     private void add(NodeInfo n, int depth) {
-        if (!n.id().equals(self) && !candidates.containsKey(n.id())) {
+        if (!n.id().equals(self) && !candidates.containsKey(n.id()) && !knownDead.test(n.id())) {
             candidates.put(n.id(), new Candidate(n, depth));
         }
     }

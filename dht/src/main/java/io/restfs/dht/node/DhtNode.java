@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -79,6 +80,14 @@ public final class DhtNode {
      * nobody, and one ping per contact per 5 minutes is no load on them.
      */
     static final long BOOTSTRAP_RETRY_MAX_MILLIS = 5 * 60_000L;
+    /**
+     * How long a forgotten peer stays out of lookups unless it shows up itself: 10 minutes, well past the 15
+     * minutes after which live peers' tables call a silent contact questionable minus the time they need to ping
+     * it twice (BAD_AFTER_FAILURES), so by then few of them still hand it out.
+     */
+    static final long FORGET_MILLIS = 10 * 60_000L;
+    /** Forgotten peers remembered at once; the oldest goes first. Bounds memory against a flood of death notices. */
+    static final int MAX_FORGOTTEN = 4096;
 
     private final DhtConfig config;
     private final Ed25519KeyPair key;
@@ -97,6 +106,8 @@ public final class DhtNode {
     private final TreeSet<NodeId> infoPending = new TreeSet<>();
     private final TreeSet<NodeId> pinging = new TreeSet<>();
     private final TreeMap<NodeId, Cancellable> published = new TreeMap<>();
+    /** Peers known dead (see {@link #forget}), each with the time its exclusion ends; oldest first. */
+    private final LinkedHashMap<NodeId, Long> forgotten = new LinkedHashMap<>();
     private volatile long freeBytes;
     private RestfsNodeInfo ownInfo;
     private long ownInfoSignedAt;
@@ -430,6 +441,39 @@ public final class DhtNode {
         }));
     }
 
+    /**
+     * Drops {@code peer} from the routing table and keeps it out of this node's lookups for {@link #FORGET_MILLIS},
+     * however often live peers still name it, unless it reaches us itself (a query or an answer from it ends the
+     * exclusion). For callers that know better than the DHT that a node is gone, such as a cluster membership
+     * service that saw it die: without this every lookup near it waits out a hard timeout until the routing
+     * tables of all peers have aged it out. Completes with whether it was in the table.
+     */
+    public CompletableFuture<Boolean> forget(NodeId peer) {
+        return onLogic(() -> {
+            if (peer.equals(id)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            forgotten.remove(peer);
+            forgotten.put(peer, env.clock().nowMillis() + FORGET_MILLIS);
+            while (forgotten.size() > MAX_FORGOTTEN) {
+                forgotten.remove(forgotten.keySet().iterator().next());
+            }
+            return CompletableFuture.completedFuture(table.remove(peer));
+        });
+    }
+
+    private boolean isForgotten(NodeId peer) {
+        Long until = forgotten.get(peer);
+        if (until == null) {
+            return false;
+        }
+        if (env.clock().nowMillis() >= until) {
+            forgotten.remove(peer);
+            return false;
+        }
+        return true;
+    }
+
     /** The routing table's members, bucket by bucket. */
     public CompletableFuture<List<Contact>> contacts() {
         return onLogic(() -> CompletableFuture.completedFuture(table.contacts()));
@@ -585,6 +629,10 @@ public final class DhtNode {
     }
 
     private void observe(NodeId peer, InetSocketAddress address, boolean responded) {
+        if (!forgotten.isEmpty()) {
+            // It reached us itself, so it is back (restarted, or never dead): no longer skip it.
+            forgotten.remove(peer);
+        }
         Observation o = table.observe(peer, address, responded);
         if (o instanceof Observation.Added) {
             table.get(peer).ifPresent(this::checkNewContact);
@@ -757,7 +805,7 @@ public final class DhtNode {
                     public void onSoftTimeout() {
                         callback.onSoftTimeout();
                     }
-                }), env.clock(), f::complete);
+                }), env.clock(), this::isForgotten, f::complete);
         lookup.start(seeds(target));
         return f;
     }

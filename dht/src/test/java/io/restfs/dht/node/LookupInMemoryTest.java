@@ -60,6 +60,41 @@ class LookupInMemoryTest {
     }
 
     @Test
+    void forgottenPeersAreNeverQueriedUntilTheyShowUpThemselves() {
+        MemoryCluster cluster = new MemoryCluster(11, DhtConfig.defaults(), 5, 20);
+        cluster.grow(12);
+        DhtNode from = cluster.nodes.get(0);
+        // A network smaller than k: every lookup's answer holds every node, so each dead one is waited for.
+        List<DhtNode> dead = List.of(cluster.nodes.get(3), cluster.nodes.get(7));
+        for (DhtNode n : dead) {
+            cluster.network.setDown(n.localAddress(), true);
+        }
+        NodeId target = NodeId.random(cluster.seeds);
+        LookupResult unaware = cluster.await(from.lookup(target), 60_000);
+        assertTrue(unaware.timeouts() >= 1, "without forget the dead nodes cost timeouts: " + unaware);
+
+        for (DhtNode n : dead) {
+            cluster.await(from.forget(n.id()), 1_000);
+        }
+        long start = cluster.time.nowMillis();
+        LookupResult r = cluster.await(from.lookup(NodeId.random(cluster.seeds)), 60_000);
+        long took = cluster.time.nowMillis() - start;
+        assertEquals(0, r.timeouts() + r.softTimeouts(), "live peers still name the dead ones, but none is asked: " + r);
+        assertEquals(cluster.nodes.size() - 1 - dead.size(), r.nodes().size());
+        assertTrue(took < 1_000, "no timeout waited out: " + took + " ms of virtual time");
+        for (DhtNode n : dead) {
+            assertTrue(r.nodes().stream().noneMatch(a -> a.id().equals(n.id())));
+        }
+
+        // One comes back and queries us: it is a candidate again at once.
+        DhtNode back = dead.get(0);
+        cluster.network.setDown(back.localAddress(), false);
+        cluster.await(back.ping(from.localAddress()), 10_000);
+        LookupResult after = cluster.await(from.lookup(NodeId.random(cluster.seeds)), 60_000);
+        assertTrue(after.nodes().stream().anyMatch(a -> a.id().equals(back.id())), "the returned node is found");
+    }
+
+    @Test
     void idleBucketsAreRefreshedWithLookupsAndTheTableIsSaved() {
         MemoryCluster cluster = new MemoryCluster(5, DhtConfig.defaults(), 5, 20);
         io.restfs.dht.persist.MemoryStateStore state = new io.restfs.dht.persist.MemoryStateStore();
