@@ -54,6 +54,15 @@ public final class ItemStore {
      * writer expects to replace.
      */
     public PutOutcome put(Item item, InetAddress source, OptionalLong cas) {
+        return put(item, source, cas, false);
+    }
+
+    /**
+     * As {@link #put(Item, InetAddress, OptionalLong)}; a {@code trusted} source (one the caller authenticated by
+     * other means) skips the per-source quota check, though its items still count against the source, and the
+     * store's total bound still applies.
+     */
+    public PutOutcome put(Item item, InetAddress source, OptionalLong cas, boolean trusted) {
         if (item.value().length > Item.MAX_VALUE_BYTES) {
             return new PutOutcome.Refused(ERROR_VALUE_TOO_BIG, "v is " + item.value().length
                     + " bytes, limit " + Item.MAX_VALUE_BYTES);
@@ -95,7 +104,7 @@ public final class ItemStore {
             return new PutOutcome.Refused(ERROR_QUOTA, "item store full (" + maxItems + " items)");
         }
         int count = perSource.getOrDefault(source, 0);
-        if (count >= maxPerSource) {
+        if (count >= maxPerSource && !trusted) {
             return new PutOutcome.Refused(ERROR_QUOTA, "source " + source.getHostAddress() + " already holds "
                     + count + " items, limit " + maxPerSource);
         }

@@ -58,6 +58,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -109,6 +110,8 @@ public final class DhtNode {
     /** Peers known dead (see {@link #forget}), each with the time its exclusion ends; oldest first. */
     private final LinkedHashMap<NodeId, Long> forgotten = new LinkedHashMap<>();
     private volatile long freeBytes;
+    /** Sources exempt from the rate limit and the per-source item quota; see {@link #setTrusted}. */
+    private volatile Predicate<InetSocketAddress> trusted = a -> false;
     private RestfsNodeInfo ownInfo;
     private long ownInfoSignedAt;
     private long contactsSavedAt;
@@ -142,7 +145,7 @@ public final class DhtNode {
             public boolean admitQuery(InetSocketAddress from) {
                 // BEP 43: a read-only node answers no queries (not even malformed ones with 203); it told every
                 // peer it queried not to keep it, so whatever arrives is stray or from a peer ignoring "ro".
-                return !config.readOnly() && limiter.tryAcquire(from.getAddress());
+                return !config.readOnly() && (trusted.test(from) || limiter.tryAcquire(from.getAddress()));
             }
 
             @Override
@@ -472,6 +475,17 @@ public final class DhtNode {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Exempts the sources {@code trusted} accepts from the per-IP query rate limit and item quota, which exist
+     * against strangers. For peers authenticated by other means, such as the members of a restfs cluster (cluster
+     * key): a gateway writes many records and, in a cluster on one host, all members share one IP. The predicate
+     * sees the UDP source address; a forged source gains nothing it could use, since an item put needs a token
+     * sent to that address. It is called on the logic thread and must be fast and thread-safe.
+     */
+    public void setTrusted(Predicate<InetSocketAddress> trusted) {
+        this.trusted = java.util.Objects.requireNonNull(trusted, "trusted");
     }
 
     /** The routing table's members, bucket by bucket. */
@@ -996,7 +1010,7 @@ public final class DhtNode {
     }
 
     private KrpcMessage store(TransactionId t, Item item, InetSocketAddress from, OptionalLong cas) {
-        PutOutcome outcome = items.put(item, from.getAddress(), cas);
+        PutOutcome outcome = items.put(item, from.getAddress(), cas, trusted.test(from));
         if (outcome instanceof PutOutcome.Refused r) {
             itemsRefused++;
             return new KrpcError(t, r.code(), r.message());

@@ -87,6 +87,24 @@ class ItemStoreTest {
     }
 
     @Test
+    void aTrustedSourcePassesItsQuotaButNotTheStoreBound() {
+        ItemStore store = new ItemStore(time, 6, 2);
+        for (int i = 0; i < 4; i++) {
+            assertInstanceOf(PutOutcome.Accepted.class, store.put(new Item.Immutable(("i" + i + "e").getBytes()),
+                    ip(1), OptionalLong.empty(), true));
+        }
+        PutOutcome untrusted = store.put(new Item.Immutable("i8e".getBytes()), ip(1), OptionalLong.empty());
+        assertEquals(ItemStore.ERROR_QUOTA, assertInstanceOf(PutOutcome.Refused.class, untrusted).code(),
+                "the trusted items still count against their address when it is not trusted");
+        assertInstanceOf(PutOutcome.Accepted.class, store.put(new Item.Immutable("i5e".getBytes()), ip(2),
+                OptionalLong.empty()));
+        assertInstanceOf(PutOutcome.Accepted.class, store.put(new Item.Immutable("i6e".getBytes()), ip(1),
+                OptionalLong.empty(), true));
+        PutOutcome full = store.put(new Item.Immutable("i9e".getBytes()), ip(1), OptionalLong.empty(), true);
+        assertEquals(ItemStore.ERROR_QUOTA, assertInstanceOf(PutOutcome.Refused.class, full).code(), "total bound");
+    }
+
+    @Test
     void refusesValueOverOneThousandBytes() {
         ItemStore store = new ItemStore(time, 5, 2);
         byte[] big = new byte[1001];
