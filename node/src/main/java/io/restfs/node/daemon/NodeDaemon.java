@@ -153,7 +153,8 @@ public final class NodeDaemon implements AutoCloseable {
             Discovery.Self self = new Discovery.Self(config.advertiseHost(), apiPort, dhtPort, shardPort,
                     config.group(), config.capacityBytes());
             Discovery discovery = new Discovery(identity, self, () -> store.stats().freeBytes(), hub, seeds,
-                    config.heartbeat(), config.deadAfterMissed(), a -> holder.onAlive(a), System::currentTimeMillis);
+                    config.heartbeat(), config.deadAfterMissed(), a -> holder.onAlive(a), a -> holder.onGone(a),
+                    System::currentTimeMillis);
             opened.push(discovery);
             metrics.registry().register(new NodeGauges(store, discovery, hub));
 
@@ -205,6 +206,13 @@ public final class NodeDaemon implements AutoCloseable {
                 d.feedDht(a);
             }
         }
+
+        void onGone(Announcement a) {
+            NodeDaemon d = daemon;
+            if (d != null) {
+                d.forgetInDht(a);
+            }
+        }
     }
 
     private interface Step<T> {
@@ -246,6 +254,23 @@ public final class NodeDaemon implements AutoCloseable {
         } else {
             dht.node().ping(addr);
         }
+    }
+
+    /**
+     * A member left or died: drop it from our DHT's table and lookups now, rather than let every lookup near it
+     * wait out a timeout until the routing tables have aged it out. A member that comes back reaches us itself
+     * (its announcement leads to a bootstrap through it), which ends the exclusion.
+     */
+    private void forgetInDht(Announcement a) {
+        if (closed) {
+            return;
+        }
+        bootstrapped.remove(a.dhtAddress());
+        dht.node().forget(a.nodeId()).whenComplete((wasKnown, e) -> {
+            if (e != null) {
+                log.info("dht: forgetting member {} failed: {}", a.nodeId().toHex(), e.getMessage());
+            }
+        });
     }
 
     public NodeContext context() {

@@ -3,6 +3,7 @@ package io.restfs.node.daemon;
 import io.restfs.node.auth.TokenStore;
 import io.restfs.node.auth.TokenSubscriberAuthorizer;
 import io.restfs.node.config.NodeConfig;
+import io.restfs.node.pubsub.Membership;
 import io.restfs.node.rpc.RestfsApi;
 import io.restfs.node.storage.StorageService;
 
@@ -24,7 +25,8 @@ public final class ServingNode {
             // One codec thread per core: encoding is CPU-bound and the transfer layer has its own I/O threads.
             StorageService storage = new StorageService(c.dht(), c.store(), c.transfer(), c.clusterKey(),
                     c.publisher()::publish, Clock.systemUTC(), new SecureRandom(),
-                    Runtime.getRuntime().availableProcessors());
+                    Runtime.getRuntime().availableProcessors(),
+                    id -> c.membership().get(id).filter(e -> e.state() != Membership.State.ALIVE).isPresent());
             d.closeWith(storage);
             TokenStore tokens = TokenStore.open(c.config().dataDir());
             RestfsApi api = RestfsApi.over(storage, tokens).countCallsIn(c.metrics());

@@ -60,6 +60,7 @@ public final class Discovery implements AutoCloseable {
     private final long heartbeatMillis;
     private final int deadAfterMissed;
     private final Consumer<Announcement> onAlive;
+    private final Consumer<Announcement> onGone;
     private final LongSupplier clock;
     private final SecureRandom random = new SecureRandom();
     private final ScheduledExecutorService timer;
@@ -72,11 +73,20 @@ public final class Discovery implements AutoCloseable {
     private volatile boolean closed;
     private long beats;
 
-    /**
-     * @param onAlive told of every member that joins or re-announces alive (the daemon adds it to the DHT table)
-     */
+    /** A discovery that tells nobody of members leaving or dying; see the full constructor. */
     public Discovery(ClusterIdentity identity, Self self, LongSupplier freeBytes, PubSubHub hub, List<URI> seeds,
                      Duration heartbeat, int deadAfterMissed, Consumer<Announcement> onAlive, LongSupplier clock) {
+        this(identity, self, freeBytes, hub, seeds, heartbeat, deadAfterMissed, onAlive, a -> { }, clock);
+    }
+
+    /**
+     * @param onAlive told of every member that joins or re-announces alive (the daemon adds it to the DHT table)
+     * @param onGone  told of every member that leaves or is found dead, with its last announcement (the daemon
+     *                drops it from the DHT, so lookups stop waiting on it)
+     */
+    public Discovery(ClusterIdentity identity, Self self, LongSupplier freeBytes, PubSubHub hub, List<URI> seeds,
+                     Duration heartbeat, int deadAfterMissed, Consumer<Announcement> onAlive,
+                     Consumer<Announcement> onGone, LongSupplier clock) {
         this.identity = identity;
         this.self = self;
         this.freeBytes = freeBytes;
@@ -85,6 +95,7 @@ public final class Discovery implements AutoCloseable {
         this.heartbeatMillis = heartbeat.toMillis();
         this.deadAfterMissed = deadAfterMissed;
         this.onAlive = onAlive;
+        this.onGone = onGone;
         this.clock = clock;
         this.membership = new Membership(identity.nodeId(), clock);
         String tag = identity.nodeId().toHex().substring(0, 8);
@@ -329,6 +340,13 @@ public final class Discovery implements AutoCloseable {
         Announcement a = ch.announcement();
         log.info("member {} {} ({}:{}, group {})", a.nodeId().toHex(), ch.kind(), a.host(), a.apiPort(), a.group());
         hub.publish(Topics.CLUSTER_MEMBERS, change(ch.kind(), a), except);
+        if (ch.kind().equals("left") || ch.kind().equals("dead")) {
+            try {
+                onGone.accept(a);
+            } catch (RuntimeException e) {
+                log.warn("handling the departure of member {} failed: {}", a.nodeId().toHex(), e.toString());
+            }
+        }
     }
 
     private static ObjectNode change(String kind, Announcement a) {

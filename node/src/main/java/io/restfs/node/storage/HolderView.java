@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.restfs.dht.id.NodeId;
@@ -37,18 +38,21 @@ final class HolderView {
     private final DhtNode dht;
     private final Supplier<Candidate> self;
     private final Clock clock;
+    private final Predicate<NodeId> gone;
     private final Map<NodeId, Long> suspects = new HashMap<>(); // guarded by this
     private List<Candidate> cached = List.of(); // guarded by this
     private long cachedAt = Long.MIN_VALUE / 2; // guarded by this
     private long lookedUpAt = Long.MIN_VALUE / 2; // guarded by this
 
-    HolderView(DhtNode dht, Supplier<Candidate> self, Clock clock) {
+    /** @param gone members known dead or gone (cluster membership): never candidates, never asked for shards */
+    HolderView(DhtNode dht, Supplier<Candidate> self, Clock clock, Predicate<NodeId> gone) {
         this.dht = dht;
         this.self = self;
         this.clock = clock;
+        this.gone = gone;
     }
 
-    /** Every known data holder and this node, suspects included. */
+    /** Every known data holder and this node, suspects included, members known gone not. */
     List<Candidate> all() {
         long now = clock.millis();
         synchronized (this) {
@@ -125,7 +129,11 @@ final class HolderView {
         }
     }
 
+    /** Whether {@code id} recently failed a transfer or is known gone. */
     boolean suspected(NodeId id) {
+        if (gone.test(id)) {
+            return true;
+        }
         synchronized (this) {
             Long until = suspects.get(id);
             if (until == null) {
@@ -144,7 +152,8 @@ final class HolderView {
         List<Candidate> out = new ArrayList<>(others.size() + 1);
         out.add(me);
         for (Candidate c : others) {
-            if (!c.id().equals(me.id())) {
+            // Checked on every call, not when cached: a death must count at once, not at the next refresh.
+            if (!c.id().equals(me.id()) && !gone.test(c.id())) {
                 out.add(c);
             }
         }

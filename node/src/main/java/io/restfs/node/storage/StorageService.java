@@ -163,6 +163,17 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
      */
     public StorageService(DhtNode dht, ShardStore store, ShardTransferClient client, byte[] clusterKey,
             Publisher publisher, Clock clock, SecureRandom random, int codecThreadCount) {
+        this(dht, store, client, clusterKey, publisher, clock, random, codecThreadCount, id -> false);
+    }
+
+    /**
+     * As above, with {@code knownGone}: the members the cluster's membership knows to be dead or gone. They are
+     * left out of placement and never asked for shards (a read takes the other k of k+m instead of waiting on
+     * them).
+     */
+    public StorageService(DhtNode dht, ShardStore store, ShardTransferClient client, byte[] clusterKey,
+            Publisher publisher, Clock clock, SecureRandom random, int codecThreadCount,
+            java.util.function.Predicate<io.restfs.dht.id.NodeId> knownGone) {
         this.dht = dht;
         this.store = store;
         this.keys = new MetadataKeys(clusterKey);
@@ -172,7 +183,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
         this.codecThreads = Executors.newFixedThreadPool(codecThreadCount, named("restfs-storage-codec"));
         this.ioThreads = Executors.newCachedThreadPool(named("restfs-storage-io"));
         this.codec = new ObjectCodec(segmentCodec, codecThreads, 2 * codecThreadCount);
-        this.view = new HolderView(dht, this::selfCandidate, clock);
+        this.view = new HolderView(dht, this::selfCandidate, clock, knownGone);
         this.shards = new ShardIo(view, store, client, ioThreads);
         this.pointers = new PointerStore(dht);
         // Peers skip nodes that advertise no room; say how much there is before anyone asks.
