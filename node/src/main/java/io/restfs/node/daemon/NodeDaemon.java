@@ -39,6 +39,7 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,6 +77,12 @@ public final class NodeDaemon implements AutoCloseable {
     private final Deque<AutoCloseable> services = new ArrayDeque<>();
     /** DHT addresses already handed to bootstrap, so a re-announce does not start another lookup. */
     private final Set<InetSocketAddress> bootstrapped = ConcurrentHashMap.newKeySet();
+    /**
+     * The DHT address of every live member, as its signed announcement over an authenticated link gave it: the
+     * DHT exempts these from its per-IP rate limit and item quota, which are meant for strangers (a loopback
+     * cluster's members all share one IP, and a gateway writes many records).
+     */
+    private final Map<NodeId, InetSocketAddress> memberDhtAddresses = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private NodeDaemon(NodeContext context, UdpDht dht, ShardTransferServer transferServer, WebServer web,
@@ -173,6 +180,7 @@ public final class NodeDaemon implements AutoCloseable {
             NodeDaemon daemon = new NodeDaemon(context, dht, transferServer, web, hub, discovery, housekeeping,
                     runtime, started);
             holder.daemon = daemon;
+            dht.node().setTrusted(daemon::isMemberDhtAddress);
             opened.push(daemon::closeServices);
             step("start the node's services", () -> {
                 installer.install(daemon);
@@ -243,6 +251,7 @@ public final class NodeDaemon implements AutoCloseable {
             return;
         }
         InetSocketAddress addr = a.dhtAddress();
+        memberDhtAddresses.put(a.nodeId(), addr);
         if (bootstrapped.add(addr)) {
             dht.node().bootstrap(List.of(addr)).whenComplete((n, e) -> {
                 if (e != null) {
@@ -266,11 +275,17 @@ public final class NodeDaemon implements AutoCloseable {
             return;
         }
         bootstrapped.remove(a.dhtAddress());
+        memberDhtAddresses.remove(a.nodeId());
         dht.node().forget(a.nodeId()).whenComplete((wasKnown, e) -> {
             if (e != null) {
                 log.info("dht: forgetting member {} failed: {}", a.nodeId().toHex(), e.getMessage());
             }
         });
+    }
+
+    /** Called on the DHT's logic thread for every query: a small map's values, no locks. */
+    private boolean isMemberDhtAddress(InetSocketAddress source) {
+        return memberDhtAddresses.containsValue(source);
     }
 
     public NodeContext context() {
