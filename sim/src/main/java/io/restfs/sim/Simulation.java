@@ -88,14 +88,14 @@ public final class Simulation implements World {
     private long gracefulLeaves;
     private ObjectNode nodeStats = Report.newObject();
 
-    private Simulation(SimOptions options, Consumer<String> log) {
+    private Simulation(SimOptions options, Consumer<String> log, SimNetwork.Carriage carriage) {
         this.options = options;
         this.log = log;
         this.seeds = new Seeds(options.seed());
         // Room for every node's info and its first BEP 44 items; evicting more only costs a re-verification.
         this.verifier = new CachingSignatureVerifier(Math.max(VERIFIER_MIN_ENTRIES, VERIFIER_ENTRIES_PER_NODE * options.nodes()));
         this.network = new SimNetwork(queue, seeds.random("network"), options.latency(), options.loss(),
-                options.partitions(), seeds.derive("partition", 0));
+                options.partitions(), seeds.derive("partition", 0), carriage);
         network.setFaults(false, 0); // the network forms cleanly; faults start with the safety phase
         this.metrics = new Metrics(options.intervalMillis());
         this.churnRandom = seeds.random("churn");
@@ -108,7 +108,12 @@ public final class Simulation implements World {
 
     /** Runs {@code options} to the end; {@code log} receives progress lines (seed, phases, replay command). */
     public static SimResult run(SimOptions options, Consumer<String> log) {
-        return new Simulation(options, log).execute();
+        return run(options, log, SimNetwork.Carriage.MESSAGES);
+    }
+
+    /** As {@link #run(SimOptions, Consumer)}, with what the network carries chosen (a test compares the two). */
+    static SimResult run(SimOptions options, Consumer<String> log, SimNetwork.Carriage carriage) {
+        return new Simulation(options, log, carriage).execute();
     }
 
     private SimResult execute() {

@@ -441,6 +441,154 @@ public final class KrpcCodec {
         return w.toByteArray();
     }
 
+    /**
+     * The length of {@link #encode}'s datagram for {@code message}, computed without encoding it: what a transport
+     * that carries messages as records (a simulator's) counts as bytes sent and checks against the datagram limit.
+     * Mirrors {@link #write} field by field; a property test holds the two together.
+     */
+    public int encodedSize(KrpcMessage message) {
+        int n = 2; // d ... e
+        if (message instanceof KrpcQuery q) {
+            n += keySize(1) + argumentsSize(q);
+            n += keySize(1) + stringSize(q.method().length()); // ISO-8859-1: one byte per char
+            if (q.readOnly()) {
+                n += keySize(READ_ONLY_KEY.length()) + integerSize(1);
+            }
+        } else if (message instanceof KrpcResponse r) {
+            if (r.ip().isPresent()) {
+                n += keySize(2) + stringSize(peerSize(r.ip().get()));
+            }
+            n += keySize(1) + resultSize(r);
+        } else if (message instanceof KrpcError e) {
+            n += keySize(1) + 2 + integerSize(e.code()) + stringSize(utf8Length(e.message()));
+            if (e.ip().isPresent()) {
+                n += keySize(2) + stringSize(peerSize(e.ip().get()));
+            }
+        } else {
+            throw new IllegalArgumentException("unknown KRPC message " + message);
+        }
+        n += keySize(1) + stringSize(message.transactionId().length());
+        n += keySize(1) + stringSize(1);
+        return n;
+    }
+
+    private static int argumentsSize(KrpcQuery query) {
+        int n = 2;
+        if (query instanceof PutMutableQuery p && p.cas().isPresent()) {
+            n += keySize(3) + integerSize(p.cas().getAsLong());
+        }
+        n += keySize(2) + ID_SIZE;
+        if (query instanceof PingQuery || query instanceof RestfsInfoQuery || query instanceof UnknownQuery) {
+            return n;
+        } else if (query instanceof FindNodeQuery) {
+            return n + keySize(6) + ID_SIZE;
+        } else if (query instanceof GetPeersQuery) {
+            return n + keySize(9) + ID_SIZE;
+        } else if (query instanceof AnnouncePeerQuery a) {
+            if (a.impliedPort()) {
+                n += keySize(12) + integerSize(1);
+            }
+            return n + keySize(9) + ID_SIZE + keySize(4) + integerSize(a.port()) + keySize(5)
+                    + stringSize(a.token().length);
+        } else if (query instanceof GetQuery g) {
+            if (g.seq().isPresent()) {
+                n += keySize(3) + integerSize(g.seq().getAsLong());
+            }
+            return n + keySize(6) + ID_SIZE;
+        } else if (query instanceof PutImmutableQuery p) {
+            return n + keySize(5) + stringSize(p.token().length) + keySize(1) + p.value().length;
+        } else if (query instanceof PutMutableQuery p) {
+            n += keySize(1) + stringSize(p.publicKey().length);
+            if (p.salt().length > 0) {
+                n += keySize(4) + stringSize(p.salt().length);
+            }
+            return n + keySize(3) + integerSize(p.seq()) + keySize(3) + stringSize(p.signature().length)
+                    + keySize(5) + stringSize(p.token().length) + keySize(1) + p.value().length;
+        }
+        throw new IllegalArgumentException("unknown query " + query);
+    }
+
+    private static int resultSize(KrpcResponse r) {
+        int n = 2 + keySize(2) + ID_SIZE;
+        if (r.publicKey().isPresent()) {
+            n += keySize(1) + stringSize(r.publicKey().get().length);
+        }
+        if (!r.nodes().isEmpty()) {
+            n += keySize(5) + stringSize(r.nodes().size() * NodeInfo.COMPACT_IPV4_BYTES);
+        }
+        if (!r.nodes6().isEmpty()) {
+            n += keySize(6) + stringSize(r.nodes6().size() * NodeInfo.COMPACT_IPV6_BYTES);
+        }
+        if (r.restfsInfo().isPresent()) {
+            RestfsNodeInfo i = r.restfsInfo().get();
+            n += keySize(6) + 2 + keySize(3) + integerSize(i.freeBytes()) + keySize(2)
+                    + stringSize(utf8Length(i.failureGroup())) + keySize(4) + stringSize(utf8Length(i.shardHost()))
+                    + keySize(2) + stringSize(i.publicKey().length) + keySize(4) + integerSize(i.shardPort())
+                    + keySize(3) + stringSize(i.signature().length) + keySize(2) + integerSize(i.timestampMillis());
+        }
+        if (r.seq().isPresent()) {
+            n += keySize(3) + integerSize(r.seq().getAsLong());
+        }
+        if (r.signature().isPresent()) {
+            n += keySize(3) + stringSize(r.signature().get().length);
+        }
+        if (r.token().isPresent()) {
+            n += keySize(5) + stringSize(r.token().get().length);
+        }
+        if (r.value().isPresent()) {
+            n += keySize(1) + r.value().get().length;
+        }
+        if (!r.values().isEmpty()) {
+            n += keySize(6) + 2;
+            for (InetSocketAddress peer : r.values()) {
+                n += stringSize(peerSize(peer));
+            }
+        }
+        return n;
+    }
+
+    /** A node id as a bencoded string: "20:" and 20 bytes. */
+    private static final int ID_SIZE = 3 + NodeId.LENGTH;
+
+    private static int keySize(int asciiLength) {
+        return stringSize(asciiLength);
+    }
+
+    private static int stringSize(int length) {
+        return decimalLength(length) + 1 + length;
+    }
+
+    private static int integerSize(long value) {
+        return 2 + decimalLength(value);
+    }
+
+    /** Characters of {@code Long.toString(value)}. */
+    private static int decimalLength(long value) {
+        if (value < 0) {
+            return Long.toString(value).length();
+        }
+        int digits = 1;
+        while (value >= 10) {
+            value /= 10;
+            digits++;
+        }
+        return digits;
+    }
+
+    private static int peerSize(InetSocketAddress a) {
+        return (a.getAddress() instanceof java.net.Inet4Address ? 4 : 16) + 2;
+    }
+
+    /** Bytes of {@code s} in UTF-8, as {@code getBytes(UTF_8)} gives them (ASCII counted without a copy). */
+    private static int utf8Length(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return s.getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return s.length();
+    }
+
     /** Writes the datagram for {@code message} into {@code out}. */
     public void encode(KrpcMessage message, ByteBuf out) {
         out.writeBytes(encode(message));

@@ -10,6 +10,7 @@ import io.restfs.dht.krpc.KrpcMessage;
 import io.restfs.dht.krpc.KrpcQuery;
 import io.restfs.dht.krpc.KrpcResponse;
 import io.restfs.dht.krpc.TransactionId;
+import io.restfs.dht.transport.MessageTransport;
 import io.restfs.dht.transport.Transport;
 
 import java.net.InetSocketAddress;
@@ -25,6 +26,9 @@ import java.util.function.Function;
  * the peer's adaptive timeout (RFC 6298 style, per address), retries with back-off, matches answers by
  * transaction id and source address, and counts everything. Incoming queries go to the listener. Runs on the
  * node's logic thread only.
+ *
+ * <p>Over a {@link MessageTransport} (a simulator's network) the engine hands over message records with their
+ * encoded size instead of datagrams; everything else, timeouts and counting included, is the same.
  */
 public final class RpcEngine {
     /** Transaction ids are 2 bytes (BEP 5's suggestion), so at most 65536 can be pending; stay well below. */
@@ -49,6 +53,8 @@ public final class RpcEngine {
     private final Environment env;
     private final KrpcCodec codec = new KrpcCodec();
     private final Transport transport;
+    /** The transport when it carries message records (a simulator's), else null: datagrams are encoded. */
+    private final MessageTransport messages;
     private final RpcTimeouts timeouts;
     private final Listener listener;
     private final boolean readOnly;
@@ -76,20 +82,26 @@ public final class RpcEngine {
         final InetSocketAddress to;
         final NodeId expected;
         final String method;
+        /** The encoded query, re-sent as is on each attempt; null over a message transport. */
         final byte[] packet;
+        /** The query and its encoded size, for a message transport. */
+        final KrpcQuery query;
+        final int size;
         final int attempts;
         final RpcCallback callback;
         int attempt;
         long sentAt;
         Cancellable timer;
 
-        Pending(int tid, InetSocketAddress to, NodeId expected, String method, byte[] packet, int attempts,
-                RpcCallback callback) {
+        Pending(int tid, InetSocketAddress to, NodeId expected, String method, byte[] packet, KrpcQuery query,
+                int size, int attempts, RpcCallback callback) {
             this.tid = tid;
             this.to = to;
             this.expected = expected;
             this.method = method;
             this.packet = packet;
+            this.query = query;
+            this.size = size;
             this.attempts = attempts;
             this.callback = callback;
         }
@@ -117,6 +129,7 @@ public final class RpcEngine {
         this.maxRttPeers = maxRttPeers;
         this.env = env;
         this.transport = transport;
+        this.messages = transport instanceof MessageTransport m ? m : null;
         this.timeouts = timeouts;
         this.listener = listener;
         this.readOnly = readOnly;
@@ -124,7 +137,11 @@ public final class RpcEngine {
 
     /** Starts receiving from the transport. */
     public void start() {
-        transport.start(this::onPacket);
+        if (messages != null) {
+            messages.startMessages(this::onMessage);
+        } else {
+            transport.start(this::onPacket);
+        }
     }
 
     public RpcTimeouts timeouts() {
@@ -156,8 +173,9 @@ public final class RpcEngine {
         if (readOnly && !q.readOnly()) {
             q = q.withReadOnly(true);
         }
-        byte[] packet = codec.encode(q);
-        Pending p = new Pending(tid, to, expected, q.method(), packet, Math.max(1, attempts), callback);
+        Pending p = messages != null
+                ? new Pending(tid, to, expected, q.method(), null, q, codec.encodedSize(q), Math.max(1, attempts), callback)
+                : new Pending(tid, to, expected, q.method(), codec.encode(q), null, 0, Math.max(1, attempts), callback);
         pending.put(tid, p);
         sentByMethod.merge(q.method(), 1L, Long::sum);
         send(p);
@@ -193,7 +211,12 @@ public final class RpcEngine {
 
     /** Sends a response or error to a querier. */
     public void reply(InetSocketAddress to, KrpcMessage message) {
-        if (!closed) {
+        if (closed) {
+            return;
+        }
+        if (messages != null) {
+            messages.send(to, message, codec.encodedSize(message));
+        } else {
             transport.send(to, codec.encode(message));
         }
     }
@@ -235,7 +258,11 @@ public final class RpcEngine {
         long timeout = Math.min(timeouts.maxMillis(), timeoutFor(p.to) << p.attempt);
         p.sentAt = env.clock().nowMillis();
         queriesSent++;
-        transport.send(p.to, p.packet);
+        if (messages != null) {
+            messages.send(p.to, p.query, p.size);
+        } else {
+            transport.send(p.to, p.packet);
+        }
         p.timer = env.scheduler().schedule(timeout, () -> attemptTimedOut(p));
     }
 
@@ -273,7 +300,22 @@ public final class RpcEngine {
             }
             return;
         }
-        KrpcMessage message = ((KrpcDecodeResult.Decoded) result).message();
+        dispatch(from, ((KrpcDecodeResult.Decoded) result).message());
+    }
+
+    private void onMessage(InetSocketAddress from, KrpcMessage message, int encodedBytes) {
+        if (closed) {
+            return;
+        }
+        if (encodedBytes > codec.maxPacketBytes()) {
+            // What the datagram decoder does with an oversized packet: refused unread, so nothing to answer.
+            malformedIn++;
+            return;
+        }
+        dispatch(from, message);
+    }
+
+    private void dispatch(InetSocketAddress from, KrpcMessage message) {
         if (message instanceof KrpcQuery q) {
             if (listener.admitQuery(from)) {
                 queriesIn++;

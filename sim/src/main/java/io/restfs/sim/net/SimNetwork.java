@@ -1,5 +1,7 @@
 package io.restfs.sim.net;
 
+import io.restfs.dht.krpc.KrpcMessage;
+import io.restfs.dht.transport.MessageTransport;
 import io.restfs.dht.transport.PacketHandler;
 import io.restfs.dht.transport.Transport;
 import io.restfs.sim.event.EventQueue;
@@ -16,8 +18,20 @@ import java.util.random.RandomGenerator;
  * 10.x.y.z:6881 with x.y.z = slot + 1, so an address maps back to its slot by arithmetic, without a hash
  * map. A packet is lost with the configured probability, dropped when a partition separates its ends or its
  * receiver is down, and otherwise delivered after a delay drawn from the latency model.
+ *
+ * <p>By default it carries KRPC message records with their encoded size ({@link Carriage#MESSAGES}), which spares
+ * the encoding and decoding of every message and changes nothing a node sees; {@link Carriage#PACKETS} carries
+ * datagrams as a socket would, and a test checks that both give the same run.
  */
 public final class SimNetwork {
+    /** What travels between simulated nodes. */
+    public enum Carriage {
+        /** KRPC message records and their encoded sizes, through {@link MessageTransport}. */
+        MESSAGES,
+        /** Encoded datagrams, decoded by the receiver as a UDP socket's would be. */
+        PACKETS
+    }
+
     /** BEP 5 examples and most clients use 6881; one port for all keeps addresses comparable. */
     public static final int PORT = 6881;
     /** Slots are numbered into the 24 host bits of 10.0.0.0/8. */
@@ -30,6 +44,7 @@ public final class SimNetwork {
     private double lossRate;
     private final List<Partition> partitions;
     private final long partitionSeed;
+    private final Carriage carriage;
     private boolean partitionsEnabled = true;
     private long origin;
 
@@ -46,6 +61,11 @@ public final class SimNetwork {
 
     public SimNetwork(EventQueue queue, RandomGenerator random, LatencyModel latency, double lossRate,
                       List<Partition> partitions, long partitionSeed) {
+        this(queue, random, latency, lossRate, partitions, partitionSeed, Carriage.MESSAGES);
+    }
+
+    public SimNetwork(EventQueue queue, RandomGenerator random, LatencyModel latency, double lossRate,
+                      List<Partition> partitions, long partitionSeed, Carriage carriage) {
         if (lossRate < 0 || lossRate >= 1) {
             throw new IllegalArgumentException("loss must be in [0, 1), got " + lossRate);
         }
@@ -58,6 +78,7 @@ public final class SimNetwork {
         this.lossRate = lossRate;
         this.partitions = List.copyOf(partitions);
         this.partitionSeed = partitionSeed;
+        this.carriage = carriage;
     }
 
     /** Address of slot {@code slot}. */
@@ -92,7 +113,8 @@ public final class SimNetwork {
             slots = Arrays.copyOf(slots, slot * 2);
             regionOf = Arrays.copyOf(regionOf, slot * 2);
         }
-        SimTransport t = new SimTransport(slot, addressOf(slot));
+        SimTransport t = carriage == Carriage.MESSAGES ? new RecordTransport(slot, addressOf(slot))
+                : new SimTransport(slot, addressOf(slot));
         slots[slot] = t;
         regionOf[slot] = (byte) region;
         return t;
@@ -154,48 +176,78 @@ public final class SimNetwork {
     }
 
     void send(SimTransport from, InetSocketAddress to, byte[] packet) {
+        int dest = admit(from, to, packet.length);
+        if (dest >= 0) {
+            // The sender keeps ownership of its array in production (UDP copies it out); the engine hands over
+            // a freshly encoded array per send, so the simulator passes it on without a copy.
+            queue.at(queue.nowMillis() + delay(from, dest), new Delivery(dest, from.address, packet, null, 0));
+        }
+    }
+
+    void send(SimTransport from, InetSocketAddress to, KrpcMessage message, int encodedBytes) {
+        int dest = admit(from, to, encodedBytes);
+        if (dest >= 0) {
+            queue.at(queue.nowMillis() + delay(from, dest), new Delivery(dest, from.address, null, message,
+                    encodedBytes));
+        }
+    }
+
+    /** Counts a message of {@code bytes} sent; its destination slot when it is to be delivered, else -1. */
+    private int admit(SimTransport from, InetSocketAddress to, int bytes) {
         sent++;
-        sentBytes += packet.length;
+        sentBytes += bytes;
         int dest = slotOf(to);
         if (dest < 0 || dest >= slotCount) {
             toDead++;
-            return;
+            return -1;
         }
         if (lossRate > 0 && random.nextDouble() < lossRate) {
             lost++;
-            return;
+            return -1;
         }
         if (!partitions.isEmpty() && separated(from.slot, dest)) {
             partitioned++;
-            return;
+            return -1;
         }
-        long delay = latency.sampleMillis(regionOf[from.slot], regionOf[dest], random);
-        // The sender keeps ownership of its array in production (UDP copies it out); the engine hands over
-        // a freshly encoded array per send, so the simulator passes it on without a copy.
-        queue.at(queue.nowMillis() + Math.max(0, delay), new Delivery(dest, from.address, packet));
+        return dest;
     }
 
-    /** One packet in flight. */
+    private long delay(SimTransport from, int dest) {
+        return Math.max(0, latency.sampleMillis(regionOf[from.slot], regionOf[dest], random));
+    }
+
+    /** One packet or message in flight. */
     private final class Delivery implements Runnable {
         private final int dest;
         private final InetSocketAddress from;
         private final byte[] packet;
+        private final KrpcMessage message;
+        private final int encodedBytes;
 
-        Delivery(int dest, InetSocketAddress from, byte[] packet) {
+        Delivery(int dest, InetSocketAddress from, byte[] packet, KrpcMessage message, int encodedBytes) {
             this.dest = dest;
             this.from = from;
             this.packet = packet;
+            this.message = message;
+            this.encodedBytes = encodedBytes;
         }
 
         @Override
         public void run() {
             SimTransport t = slots[dest];
-            if (t == null || !t.up || t.handler == null) {
+            if (t == null || !t.up) {
                 toDead++;
                 return;
             }
-            delivered++;
-            t.handler.onPacket(from, packet);
+            if (message != null && t instanceof RecordTransport r && r.messageHandler != null) {
+                delivered++;
+                r.messageHandler.onMessage(from, message, encodedBytes);
+            } else if (packet != null && t.handler != null) {
+                delivered++;
+                t.handler.onPacket(from, packet);
+            } else {
+                toDead++; // not started yet: a socket not yet bound receives nothing either
+            }
         }
     }
 
@@ -224,8 +276,8 @@ public final class SimNetwork {
         return toDead;
     }
 
-    /** One node incarnation's attachment to the network. */
-    public final class SimTransport implements Transport {
+    /** One node incarnation's attachment to the network, carrying datagrams. */
+    public class SimTransport implements Transport {
         private final int slot;
         private final InetSocketAddress address;
         private PacketHandler handler;
@@ -238,6 +290,10 @@ public final class SimNetwork {
 
         public int slot() {
             return slot;
+        }
+
+        final boolean isUp() {
+            return up;
         }
 
         @Override
@@ -260,6 +316,27 @@ public final class SimNetwork {
         @Override
         public void close() {
             down(slot);
+        }
+    }
+
+    /** An attachment carrying message records ({@link Carriage#MESSAGES}); the engine uses it instead of datagrams. */
+    private final class RecordTransport extends SimTransport implements MessageTransport {
+        private MessageHandler messageHandler;
+
+        RecordTransport(int slot, InetSocketAddress address) {
+            super(slot, address);
+        }
+
+        @Override
+        public void startMessages(MessageHandler handler) {
+            this.messageHandler = handler;
+        }
+
+        @Override
+        public void send(InetSocketAddress to, KrpcMessage message, int encodedBytes) {
+            if (isUp()) {
+                SimNetwork.this.send(this, to, message, encodedBytes);
+            }
         }
     }
 }
