@@ -781,11 +781,7 @@ public final class DhtNode {
     }
 
     private List<NodeInfo> seeds(NodeId target) {
-        List<NodeInfo> out = new ArrayList<>();
-        for (Contact c : table.closest(target, config.k())) {
-            out.add(new NodeInfo(c.id(), c.address()));
-        }
-        return out;
+        return table.closestNodes(target, config.k());
     }
 
     private CompletableFuture<LookupResult> lookupNow(NodeId target) {
