@@ -139,8 +139,21 @@ public record KrpcResponse(TransactionId transactionId, NodeId responder, Option
 
         /** Contacts of either family; IPv4 ones go to "nodes", IPv6 ones to "nodes6". */
         public Builder nodes(List<NodeInfo> contacts) {
-            this.nodes = contacts.stream().filter(NodeInfo::isIpv4).toList();
-            this.nodes6 = contacts.stream().filter(n -> !n.isIpv4()).toList();
+            int ipv4 = 0;
+            for (int i = 0; i < contacts.size(); i++) {
+                if (contacts.get(i).isIpv4()) {
+                    ipv4++;
+                }
+            }
+            if (ipv4 == contacts.size()) {
+                // The usual case (every answer to find_node in an IPv4 network): no filtering, and no copy of a list
+                // that is already unmodifiable.
+                this.nodes = List.copyOf(contacts);
+                this.nodes6 = List.of();
+            } else {
+                this.nodes = contacts.stream().filter(NodeInfo::isIpv4).toList();
+                this.nodes6 = contacts.stream().filter(n -> !n.isIpv4()).toList();
+            }
             return this;
         }
 

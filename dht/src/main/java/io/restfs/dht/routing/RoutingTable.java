@@ -2,10 +2,12 @@ package io.restfs.dht.routing;
 
 import io.restfs.dht.env.Clock;
 import io.restfs.dht.id.NodeId;
+import io.restfs.dht.krpc.NodeInfo;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -45,6 +47,10 @@ public final class RoutingTable {
     private static final class Entry {
         final NodeId id;
         final InetSocketAddress address;
+        /** The id's first 64 bits: XORed with a target's, they order almost every pair by distance at once. */
+        final long prefix;
+        /** The contact as it goes into find_node answers; made once, as id and address never change. */
+        final NodeInfo info;
         long lastSeen;
         long lastResponse = Contact.NEVER;
         int failures;
@@ -53,6 +59,8 @@ public final class RoutingTable {
         Entry(NodeId id, InetSocketAddress address, long now) {
             this.id = id;
             this.address = address;
+            this.prefix = prefixOf(id);
+            this.info = new NodeInfo(id, address);
             this.lastSeen = now;
         }
     }
@@ -217,53 +225,134 @@ public final class RoutingTable {
 
     /**
      * Up to {@code n} table members that are not bad, closest to {@code target} first. Walks the buckets outward
-     * from the target's and sorts one group at a time, since bucket position alone orders most of the table: with
+     * from the target's and orders one group at a time, since bucket position alone orders most of the table: with
      * {@code c} the bits the target shares with our id, members of bucket {@code c} share more than {@code c} bits
      * with the target, members of every deeper bucket exactly {@code c}, and members of a shallower bucket
      * {@code i} exactly {@code i}.
      */
     public List<Contact> closest(NodeId target, int n) {
         long now = clock.nowMillis();
-        List<Contact> out = new ArrayList<>(Math.max(0, Math.min(n, liveById.size())));
-        if (n <= 0) {
-            return out;
-        }
-        int last = buckets.size() - 1;
-        int c = Math.min(self.commonPrefixLength(target), last);
-        List<Entry> group = new ArrayList<>();
-        collectNotBad(buckets.get(c), group, now);
-        takeClosest(group, target, n, out, now);
-        if (out.size() < n && c < last) {
-            group.clear();
-            for (int i = c + 1; i <= last; i++) {
-                collectNotBad(buckets.get(i), group, now);
-            }
-            takeClosest(group, target, n, out, now);
-        }
-        for (int i = c - 1; i >= 0 && out.size() < n; i--) {
-            group.clear();
-            collectNotBad(buckets.get(i), group, now);
-            takeClosest(group, target, n, out, now);
+        int found = selectClosest(target, n, now);
+        List<Contact> out = new ArrayList<>(found);
+        for (int i = 0; i < found; i++) {
+            out.add(snapshot(picked[i], now));
         }
         return out;
     }
 
-    private static void collectNotBad(Bucket b, List<Entry> into, long now) {
-        for (Entry e : b.live) {
-            if (liveness(e, now) != Liveness.BAD) {
-                into.add(e);
-            }
+    /**
+     * The same members as {@link #closest}, in the same order, as the contacts a find_node answer carries: for
+     * answering queries, which is most of what a node does, without a snapshot of each entry.
+     */
+    public List<NodeInfo> closestNodes(NodeId target, int n) {
+        int found = selectClosest(target, n, clock.nowMillis());
+        NodeInfo[] out = new NodeInfo[found];
+        for (int i = 0; i < found; i++) {
+            out[i] = picked[i].info;
         }
+        return List.of(out);
     }
 
-    /** Appends the closest of {@code group} to {@code out} until it holds {@code n}. */
-    private static void takeClosest(List<Entry> group, NodeId target, int n, List<Contact> out, long now) {
-        if (group.size() > 1) {
-            group.sort((a, b) -> target.compareDistance(a.id, b.id));
+    // Scratch space of selectClosest, reused by every call (the table is confined to the logic thread).
+    private Entry[] picked = new Entry[0];
+    private Entry[] group = new Entry[0];
+    private long[] groupKeys = new long[0];
+
+    /** Puts the {@code n} closest members that are not bad into {@code picked[0..result)}, closest first. */
+    private int selectClosest(NodeId target, int n, long now) {
+        if (n <= 0) {
+            return 0;
         }
-        for (int i = 0; i < group.size() && out.size() < n; i++) {
-            out.add(snapshot(group.get(i), now));
+        if (picked.length < n) {
+            picked = new Entry[n];
         }
+        long targetPrefix = prefixOf(target);
+        int last = buckets.size() - 1;
+        int c = Math.min(self.commonPrefixLength(target), last);
+        int found = takeClosest(buckets.get(c), target, targetPrefix, n, 0, now);
+        if (found < n && c < last) {
+            // Every deeper bucket's members share exactly c bits with the target: one group.
+            int size = 0;
+            for (int i = c + 1; i <= last; i++) {
+                size = collectNotBad(buckets.get(i), targetPrefix, size, now);
+            }
+            found = takeClosest(target, size, n, found);
+        }
+        for (int i = c - 1; i >= 0 && found < n; i--) {
+            found = takeClosest(buckets.get(i), target, targetPrefix, n, found, now);
+        }
+        return found;
+    }
+
+    private int takeClosest(Bucket b, NodeId target, long targetPrefix, int n, int found, long now) {
+        return takeClosest(target, collectNotBad(b, targetPrefix, 0, now), n, found);
+    }
+
+    /** Appends the members of {@code b} that are not bad to the group (from {@code size}), with their sort keys. */
+    private int collectNotBad(Bucket b, long targetPrefix, int size, long now) {
+        List<Entry> live = b.live;
+        int need = size + live.size();
+        if (group.length < need) {
+            group = Arrays.copyOf(group, Math.max(need, group.length * 2));
+            groupKeys = Arrays.copyOf(groupKeys, group.length);
+        }
+        for (int i = 0; i < live.size(); i++) {
+            Entry e = live.get(i);
+            if (liveness(e, now) != Liveness.BAD) {
+                group[size] = e;
+                groupKeys[size] = e.prefix ^ targetPrefix;
+                size++;
+            }
+        }
+        return size;
+    }
+
+    /**
+     * Appends the closest of the group's {@code size} entries to {@code picked} until it holds {@code n}: an insertion
+     * into the sorted tail, bounded by the room left, by the XOR of the ids' first 64 bits (unsigned) and, in the
+     * rare tie, by the whole distance.
+     */
+    private int takeClosest(NodeId target, int size, int n, int found) {
+        int room = n - found;
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            Entry e = group[i];
+            long key = groupKeys[i];
+            int at = kept;
+            while (at > 0 && closer(target, key, e, groupKeys[at - 1], group[at - 1])) {
+                at--;
+            }
+            if (at >= room) {
+                continue;
+            }
+            // Shift the kept tail right (dropping whatever falls past the room) and insert at `at`.
+            int end = Math.min(kept, room - 1);
+            for (int j = end; j > at; j--) {
+                group[j] = group[j - 1];
+                groupKeys[j] = groupKeys[j - 1];
+            }
+            group[at] = e;
+            groupKeys[at] = key;
+            if (kept < room) {
+                kept++;
+            }
+        }
+        System.arraycopy(group, 0, picked, found, kept);
+        Arrays.fill(group, 0, size, null);
+        return found + kept;
+    }
+
+    private static boolean closer(NodeId target, long keyA, Entry a, long keyB, Entry b) {
+        int byPrefix = Long.compareUnsigned(keyA, keyB);
+        return byPrefix < 0 || (byPrefix == 0 && target.compareDistance(a.id, b.id) < 0);
+    }
+
+    private static long prefixOf(NodeId id) {
+        long p = 0;
+        for (int i = 0; i < Long.BYTES; i++) {
+            p = (p << 8) | id.byteAt(i);
+        }
+        return p;
     }
 
     /** Every member, bucket by bucket, least recently seen first within a bucket. */

@@ -2,6 +2,7 @@ package io.restfs.dht.routing;
 
 import io.restfs.dht.env.VirtualTime;
 import io.restfs.dht.id.NodeId;
+import io.restfs.dht.krpc.NodeInfo;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -28,8 +29,10 @@ class RoutingTableClosestPropertyTest {
         RoutingTable table = new RoutingTable(self, k, time);
         List<NodeId> seen = new ArrayList<>();
         for (int i = 0; i < peers; i++) {
-            // Half the peers near our own id, so the table splits deep and targets land in every kind of bucket.
-            NodeId id = random.nextBoolean() ? NodeId.random(random) : near(self, random.nextInt(24), random);
+            // Half the peers near our own id, so the table splits deep and targets land in every kind of bucket; some
+            // share their first 64 bits with an earlier peer, which the ordering's 64-bit keys cannot tell apart.
+            NodeId id = random.nextInt(8) == 0 && !seen.isEmpty() ? twin(seen.get(random.nextInt(seen.size())), random)
+                    : random.nextBoolean() ? NodeId.random(random) : near(self, random.nextInt(24), random);
             seen.add(id);
             table.observe(id, address(i), random.nextInt(4) != 0);
             if (random.nextInt(10) == 0) {
@@ -49,7 +52,16 @@ class RoutingTableClosestPropertyTest {
                     .sorted(Comparator.comparing(Contact::id, target::compareDistance))
                     .limit(n).toList();
             assertEquals(expected, table.closest(target, n), "target " + target + ", n " + n);
+            assertEquals(expected.stream().map(c -> new NodeInfo(c.id(), c.address())).toList(),
+                    table.closestNodes(target, n), "closestNodes: target " + target + ", n " + n);
         }
+    }
+
+    /** An id equal to {@code base} in its first 8 bytes and random after them. */
+    private static NodeId twin(NodeId base, SplittableRandom random) {
+        byte[] out = NodeId.random(random).toBytes();
+        System.arraycopy(base.toBytes(), 0, out, 0, Long.BYTES);
+        return NodeId.of(out);
     }
 
     /** A random id sharing exactly {@code bits} leading bits with {@code base}. */
