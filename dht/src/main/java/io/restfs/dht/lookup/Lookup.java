@@ -21,7 +21,15 @@ import java.util.function.Predicate;
  * candidates, but it stays among those the end condition waits for: a live peer that is merely slow may be one of
  * the k closest, and leaving it out would make the answer wrong. Only a hard failure (every attempt timed out, an
  * error, or a different node answering) drops a candidate, so a dead peer costs one hard timeout, run in parallel
- * with the rest of the lookup. Runs on the logic thread.
+ * with the rest of the lookup.
+ *
+ * <p>Once {@code alpha} answers in a row have brought no candidate closer than the closest one known, the lookup
+ * has found the target's neighbourhood, and it queries all of the k closest not yet asked at once instead of
+ * {@code alpha} at a time: Kademlia's final round (Maymounkov and Mazieres, section 2.3: "If a round of FIND_NODEs
+ * fails to return a node any closer than the closest already seen, the initiator resends the FIND_NODE to all of
+ * the k closest nodes it has not already queried"). Without it the last k nodes are asked a few at a time, about
+ * k / alpha round trips in sequence, and a dead one among them holds the result for its whole timeout after that.
+ * Runs on the logic thread.
  */
 public final class Lookup {
     /** Sends one lookup query (find_node, get_peers or get) to a node. */
@@ -59,6 +67,10 @@ public final class Lookup {
     private int responses;
     private int softTimeouts;
     private int timeouts;
+    /** Answers in a row that brought nothing closer than the closest candidate known before them. */
+    private int answersWithoutProgress;
+    /** Kademlia's final round: every one of the k closest not yet asked is queried at once. */
+    private boolean finalRound;
     private boolean finished;
 
     /**
@@ -123,9 +135,10 @@ public final class Lookup {
             return;
         }
         // A slow peer's slot goes to the next candidate: query the k closest that are neither failed nor slow.
+        int limit = finalRound ? k : alpha;
         int considered = 0;
         for (Candidate c : candidates.values()) {
-            if (inFlight >= alpha || considered == k) {
+            if (inFlight >= limit || considered == k) {
                 break;
             }
             if (c.state == State.FAILED || c.state == State.SLOW) {
@@ -153,6 +166,15 @@ public final class Lookup {
             }
         }
         return out;
+    }
+
+    private Candidate closestNotFailedCandidate() {
+        for (Candidate c : candidates.values()) {
+            if (c.state != State.FAILED) {
+                return c;
+            }
+        }
+        return null;
     }
 
     private void send(Candidate c) {
@@ -202,11 +224,17 @@ public final class Lookup {
         c.state = State.ANSWERED;
         c.response = response;
         if (!finished) {
+            Candidate closestBefore = closestNotFailedCandidate();
             for (NodeInfo n : response.nodes()) {
                 add(n, c.depth + 1);
             }
             for (NodeInfo n : response.nodes6()) {
                 add(n, c.depth + 1);
+            }
+            if (closestNotFailedCandidate() != closestBefore) {
+                answersWithoutProgress = 0;
+            } else if (++answersWithoutProgress >= alpha) {
+                finalRound = true;
             }
         }
         step();

@@ -35,6 +35,26 @@ class LookupInMemoryTest {
     }
 
     @Test
+    void onceAnswersStopBringingCloserNodesTheRestOfTheKClosestAreAskedAtOnce() {
+        // Every packet takes 50 ms, so each round trip is 100 ms and virtual time counts round trips in sequence.
+        MemoryCluster cluster = new MemoryCluster(3, DhtConfig.defaults(), 50, 50);
+        cluster.grow(200);
+        long worst = 0;
+        for (int i = 0; i < 10; i++) {
+            NodeId target = NodeId.random(cluster.seeds);
+            DhtNode from = cluster.nodes.get(cluster.seeds.nextInt(cluster.nodes.size()));
+            long start = cluster.time.nowMillis();
+            LookupResult r = cluster.await(from.lookup(target), 60_000);
+            worst = Math.max(worst, cluster.time.nowMillis() - start);
+            assertEquals(MemoryCluster.trueClosest(target, cluster.nodes.stream().filter(n -> n != from).toList(), 20),
+                    r.nodes().stream().map(n -> n.id()).toList(), "the true 20 closest");
+        }
+        // Asking the 20 closest three at a time takes at least 7 round trips after the neighbourhood is found; the
+        // final round asks the rest together: a few round trips to get there, one more for the rest.
+        assertTrue(worst <= 600, "slowest lookup took " + worst + " ms of virtual time, over 6 round trips");
+    }
+
+    @Test
     void deadPeersCostOneSoftTimeoutNotTheWholeLookup() {
         MemoryCluster cluster = new MemoryCluster(7, DhtConfig.defaults(), 5, 20);
         cluster.grow(120);
