@@ -27,6 +27,11 @@ public final class TransactionId {
         return new TransactionId(new byte[] {(byte) (value >>> 8), (byte) value});
     }
 
+    /** The value of a 2-byte id (0 to 65535), as {@link #ofShort} makes them; -1 for an id of any other length. */
+    public int shortValue() {
+        return bytes.length == 2 ? ((bytes[0] & 0xff) << 8) | (bytes[1] & 0xff) : -1;
+    }
+
     public byte[] toBytes() {
         return bytes.clone();
     }

@@ -14,7 +14,7 @@ import io.restfs.dht.transport.MessageTransport;
 import io.restfs.dht.transport.Transport;
 
 import java.net.InetSocketAddress;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -58,7 +58,7 @@ public final class RpcEngine {
     private final RpcTimeouts timeouts;
     private final Listener listener;
     private final boolean readOnly;
-    private final Map<Integer, Pending> pending = new HashMap<>();
+    private final PendingTable<Pending> pending = new PendingTable<>();
     private final int maxRttPeers;
     private final LinkedHashMap<InetSocketAddress, RttEstimator> rtts = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -66,7 +66,13 @@ public final class RpcEngine {
             return size() > maxRttPeers;
         }
     };
-    private final TreeMap<String, Long> sentByMethod = new TreeMap<>();
+    /**
+     * Queries sent per method: a few methods (BEP 5, BEP 44, restfs_info), each counted on every call, so a short
+     * array searched by reference first rather than a sorted map keyed by string.
+     */
+    private String[] methodNames = new String[8];
+    private long[] methodCounts = new long[8];
+    private int methodKinds;
     private long queriesSent;
     private long retries;
     private long responses;
@@ -77,7 +83,8 @@ public final class RpcEngine {
     private long unmatchedIn;
     private boolean closed;
 
-    private final class Pending {
+    /** One outstanding call; it is also its own timeout task. */
+    private final class Pending implements Runnable {
         final int tid;
         final InetSocketAddress to;
         final NodeId expected;
@@ -104,6 +111,11 @@ public final class RpcEngine {
             this.size = size;
             this.attempts = attempts;
             this.callback = callback;
+        }
+
+        @Override
+        public void run() {
+            attemptTimedOut(this);
         }
     }
 
@@ -177,7 +189,7 @@ public final class RpcEngine {
                 ? new Pending(tid, to, expected, q.method(), null, q, codec.encodedSize(q), Math.max(1, attempts), callback)
                 : new Pending(tid, to, expected, q.method(), codec.encode(q), null, 0, Math.max(1, attempts), callback);
         pending.put(tid, p);
-        sentByMethod.merge(q.method(), 1L, Long::sum);
+        countSent(q.method());
         send(p);
     }
 
@@ -239,7 +251,31 @@ public final class RpcEngine {
 
     public RpcStats stats() {
         return new RpcStats(queriesSent, retries, responses, errors, timeoutCount, queriesIn, malformedIn,
-                unmatchedIn, Map.copyOf(new TreeMap<>(sentByMethod)));
+                unmatchedIn, Map.copyOf(sentByMethod()));
+    }
+
+    private void countSent(String method) {
+        for (int i = 0; i < methodKinds; i++) {
+            if (methodNames[i] == method || methodNames[i].equals(method)) {
+                methodCounts[i]++;
+                return;
+            }
+        }
+        if (methodKinds == methodNames.length) {
+            methodNames = Arrays.copyOf(methodNames, methodKinds * 2);
+            methodCounts = Arrays.copyOf(methodCounts, methodKinds * 2);
+        }
+        methodNames[methodKinds] = method;
+        methodCounts[methodKinds] = 1;
+        methodKinds++;
+    }
+
+    private TreeMap<String, Long> sentByMethod() {
+        TreeMap<String, Long> out = new TreeMap<>();
+        for (int i = 0; i < methodKinds; i++) {
+            out.put(methodNames[i], methodCounts[i]);
+        }
+        return out;
     }
 
     /** Fails every pending call with a timeout and stops sending. */
@@ -263,7 +299,7 @@ public final class RpcEngine {
         } else {
             transport.send(p.to, p.packet);
         }
-        p.timer = env.scheduler().schedule(timeout, () -> attemptTimedOut(p));
+        p.timer = env.scheduler().schedule(timeout, p);
     }
 
     private void attemptTimedOut(Pending p) {
@@ -346,11 +382,11 @@ public final class RpcEngine {
     }
 
     private Pending match(TransactionId tid, InetSocketAddress from) {
-        byte[] t = tid.toBytes();
-        if (t.length != 2) {
+        int t = tid.shortValue();
+        if (t < 0) {
             return null;
         }
-        Pending p = pending.get(((t[0] & 0xff) << 8) | (t[1] & 0xff));
+        Pending p = pending.get(t);
         // An answer must come from the address we asked; anything else is late, stray or spoofed.
         return p != null && p.to.equals(from) ? p : null;
     }
