@@ -87,6 +87,11 @@ public final class VirtualTime implements Clock, Scheduler {
             if (head == null || head.due > untilMillis) {
                 break;
             }
+            if (head.cancelled) {
+                // Dropped here: runNext would skip it and run the next live task, however far past untilMillis.
+                queue.poll();
+                continue;
+            }
             runNext();
         }
         now = Math.max(now, untilMillis);
