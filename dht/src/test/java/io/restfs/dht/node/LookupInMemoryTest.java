@@ -115,6 +115,35 @@ class LookupInMemoryTest {
     }
 
     @Test
+    void aPeerThatLeavesAQueryUnansweredIsDroppedAndNotAskedAgainUntilItShowsUp() {
+        MemoryCluster cluster = new MemoryCluster(13, DhtConfig.defaults(), 5, 20);
+        cluster.grow(12);
+        DhtNode from = cluster.nodes.get(0);
+        // A network smaller than k: every lookup's answer holds every node, so each dead one is asked.
+        List<DhtNode> dead = List.of(cluster.nodes.get(4), cluster.nodes.get(9));
+        for (DhtNode n : dead) {
+            cluster.network.setDown(n.localAddress(), true);
+        }
+        LookupResult first = cluster.await(from.lookup(NodeId.random(cluster.seeds)), 60_000);
+        assertTrue(first.timeouts() >= dead.size(), "the first lookup meets the dead nodes: " + first);
+        for (var c : cluster.await(from.contacts(), 1_000)) {
+            assertTrue(dead.stream().noneMatch(n -> n.id().equals(c.id())), "a dead node left the table: " + c);
+        }
+
+        // Live peers still name the dead ones, but this node does not ask them again.
+        LookupResult second = cluster.await(from.lookup(NodeId.random(cluster.seeds)), 60_000);
+        assertEquals(0, second.timeouts() + second.softTimeouts(), "no dead node asked again: " + second);
+        assertEquals(cluster.nodes.size() - 1 - dead.size(), second.nodes().size());
+
+        // One comes back and queries us: it is a candidate again at once.
+        DhtNode back = dead.get(0);
+        cluster.network.setDown(back.localAddress(), false);
+        cluster.await(back.ping(from.localAddress()), 10_000);
+        LookupResult after = cluster.await(from.lookup(NodeId.random(cluster.seeds)), 60_000);
+        assertTrue(after.nodes().stream().anyMatch(a -> a.id().equals(back.id())), "the returned node is found");
+    }
+
+    @Test
     void idleBucketsAreRefreshedWithLookupsAndTheTableIsSaved() {
         MemoryCluster cluster = new MemoryCluster(5, DhtConfig.defaults(), 5, 20);
         io.restfs.dht.persist.MemoryStateStore state = new io.restfs.dht.persist.MemoryStateStore();
