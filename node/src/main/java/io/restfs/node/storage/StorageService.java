@@ -129,6 +129,12 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
      * bound how long another node's delete of the bucket goes unseen here.
      */
     static final long BUCKET_CACHE_MILLIS = 3_000;
+    /**
+     * Manifests and listings kept decoded. They never change once written (a change writes a new one under a new
+     * segment id), so a cached one is never stale; 16 MiB holds the listings of directories of tens of thousands
+     * of entries, or thousands of small manifests.
+     */
+    static final long BLOB_CACHE_BYTES = 16L << 20;
     /** Segments read ahead of the one being decoded: overlaps the network with decoding. */
     static final int READ_AHEAD_SEGMENTS = 4;
     /** Permissions recorded for files written through the API (rw-r--r--). */
@@ -150,6 +156,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     private final ShardIo shards;
     private final PointerStore pointers;
     private final java.util.Map<String, CachedBucket> bucketCache = new java.util.HashMap<>(); // guarded by itself
+    private final BlobCache blobs = new BlobCache(BLOB_CACHE_BYTES);
 
     /**
      * @param dht        this node's DHT node; its config names this node's shard endpoint and failure group
@@ -479,11 +486,19 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             if (p.equals(ObjectPaths.ROOT)) {
                 throw new RestfsException(ErrorCode.INVALID_PARAMS, "cannot write the root directory");
             }
+            // The object's pointer and its parent's are read while the data is encoded and stored: neither read
+            // decides anything the data depends on, and both are only the first guesses of compare-and-swaps.
+            String parent = ObjectPaths.parent(p);
+            CompletableFuture<Optional<Pointer>> currentRead = readPointerAsync(b, p);
+            CompletableFuture<Optional<Pointer>> parentRead = readPointerAsync(b, parent);
             if (expectedVersion != null) {
                 // Fail before storing any data when the check already fails.
-                checkExpected(b, p, readPointer(b, p), expectedVersion);
+                checkExpected(b, p, join(currentRead), expectedVersion);
             }
-            mkdirs(b, ObjectPaths.parent(p));
+            Optional<Pointer> parentDir = join(parentRead).filter(Pointer::liveDirectory);
+            if (parentDir.isEmpty()) {
+                mkdirs(b, parent);
+            }
             CodecPolicy policy = codecPolicy(b.policy());
             MessageDigest sha = sha256();
             List<StoredSegment> segments = new ArrayList<>();
@@ -511,7 +526,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             long mtime = clock.millis();
             byte[] rejected = null;
             for (int attempt = 0; ; attempt++) {
-                Optional<Pointer> current = readPointer(b, p);
+                Optional<Pointer> current = attempt == 0 ? join(currentRead) : readPointer(b, p);
                 if (rejected != null && current.isPresent() && java.util.Arrays.equals(current.get().raw(), rejected)
                         && attempt + 1 < MAX_CAS_ATTEMPTS) {
                     // Our own losing copy, read before the winner replaced it: wait for the winner's.
@@ -530,10 +545,17 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                 Manifest m = new Manifest(version, false, mtime, size, DEFAULT_FILE_MODE, "", hash, segments, previous);
                 StoredSegment ref = writeBlob(m.encode());
                 PointerRecord rec = new PointerRecord(ObjectType.FILE, version, false, size, mtime, Optional.of(ref));
+                DirEntry entry = new DirEntry(ObjectPaths.name(p), ObjectType.FILE, size, mtime, version);
+                // The parent's new listing is written while the pointer is swapped; it is only swapped in (with
+                // compare-and-swap on the parent) once the pointer is, and is otherwise left unreferenced.
+                Optional<CompletableFuture<ListingChange>> listing = attempt == 0
+                        ? parentDir.map(dir -> CompletableFuture.supplyAsync(
+                                () -> prepareListing(b, dir, addition(entry)), ioThreads))
+                        : Optional.empty();
                 PointerStore.Outcome outcome = writePointer(b, p, current, rec);
                 if (outcome == PointerStore.Outcome.STORED
                         || (outcome == PointerStore.Outcome.UNCERTAIN && chainHolds(b, p, ref, version))) {
-                    addToParent(b, p, new DirEntry(ObjectPaths.name(p), ObjectType.FILE, size, mtime, version));
+                    updateListing(b, parent, addition(entry), listing);
                     boolean created = current.isEmpty() || !current.get().live();
                     publish(b.name(), created ? BucketEvent.CREATED : BucketEvent.CHANGED, p, version);
                     return info(b, p, m);
@@ -846,6 +868,10 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
 
     // ------------------------------------------------------------------------------------------------ internals
 
+    private CompletableFuture<Optional<Pointer>> readPointerAsync(Bucket b, String p) {
+        return CompletableFuture.supplyAsync(() -> readPointer(b, p), ioThreads);
+    }
+
     private Optional<Pointer> readPointer(Bucket b, String p) {
         return pointers.get(b.signer(), MetadataKeys.pathSalt(p))
                 .map(v -> new Pointer(v.seq(), decode(() -> PointerRecord.decode(v.value())), v.value()));
@@ -961,31 +987,69 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
      * writer's listing update can land after ours; the newest version wins either way).
      */
     private void addToParent(Bucket b, String p, DirEntry entry) {
-        updateListing(b, ObjectPaths.parent(p), l -> l.get(entry.name())
-                .filter(e -> e.type() == entry.type() && e.version() > entry.version()).isPresent() ? l : l.with(entry));
+        updateListing(b, ObjectPaths.parent(p), addition(entry), Optional.empty());
+    }
+
+    private static UnaryOperator<DirectoryListing> addition(DirEntry entry) {
+        return l -> l.get(entry.name())
+                .filter(e -> e.type() == entry.type() && e.version() > entry.version()).isPresent() ? l : l.with(entry);
     }
 
     /** Drops {@code p} from its parent's listing, unless it was written again after this delete ({@code version}). */
     private void removeFromParent(Bucket b, String p, long version) {
         updateListing(b, ObjectPaths.parent(p), l -> l.get(ObjectPaths.name(p))
-                .filter(e -> e.version() > version).isPresent() ? l : l.without(ObjectPaths.name(p)));
+                .filter(e -> e.version() > version).isPresent() ? l : l.without(ObjectPaths.name(p)), Optional.empty());
     }
 
-    /** Applies {@code change} to directory {@code dir}'s listing with compare-and-swap, retrying on races. */
-    private void updateListing(Bucket b, String dir, UnaryOperator<DirectoryListing> change) {
+    /**
+     * A directory's listing changed but not yet swapped in: the pointer it was read from, whether the change
+     * changes anything, and the new listing's blob (empty for an empty listing).
+     */
+    private record ListingChange(Pointer base, boolean changed, Optional<StoredSegment> ref) {
+    }
+
+    /** Reads the listing {@code dir} names, applies {@code change} and stores the result if it differs. */
+    private ListingChange prepareListing(Bucket b, Pointer dir, UnaryOperator<DirectoryListing> change) {
+        DirectoryListing current = dir.record().ref()
+                .map(ref -> decode(() -> DirectoryListing.decode(readBlob(ref)))).orElse(DirectoryListing.EMPTY);
+        DirectoryListing next = change.apply(current);
+        if (next.equals(current)) {
+            return new ListingChange(dir, false, Optional.empty());
+        }
+        return new ListingChange(dir, true, next.entries().isEmpty() ? Optional.empty()
+                : Optional.of(writeBlob(next.encode())));
+    }
+
+    /**
+     * Applies {@code change} to directory {@code dir}'s listing with compare-and-swap, retrying on races.
+     * {@code prepared}, when given, is the first attempt, made from an earlier read of the directory's pointer: if
+     * the directory moved on since, its swap fails and the next attempt reads afresh.
+     */
+    private void updateListing(Bucket b, String dir, UnaryOperator<DirectoryListing> change,
+            Optional<CompletableFuture<ListingChange>> prepared) {
         for (int attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-            Pointer ptr = readPointer(b, dir).filter(Pointer::liveDirectory)
-                    .orElseThrow(() -> new RestfsException(ErrorCode.NOT_FOUND, "no directory " + b.name() + dir));
-            DirectoryListing current = ptr.record().ref()
-                    .map(ref -> decode(() -> DirectoryListing.decode(readBlob(ref)))).orElse(DirectoryListing.EMPTY);
-            DirectoryListing next = change.apply(current);
-            if (next.equals(current)) {
+            ListingChange lc = null;
+            if (attempt == 0 && prepared.isPresent()) {
+                try {
+                    // One that changes nothing is not trusted: the directory may have moved on since its read.
+                    lc = Optional.of(join(prepared.get())).filter(ListingChange::changed).orElse(null);
+                } catch (RestfsException e) {
+                    // Made ahead from an earlier read; a fresh attempt decides.
+                    log.info("listing update of {}{} prepared ahead failed ({}); reading it again", b.name(), dir,
+                            e.getMessage());
+                }
+            }
+            if (lc == null) {
+                Pointer ptr = readPointer(b, dir).filter(Pointer::liveDirectory)
+                        .orElseThrow(() -> new RestfsException(ErrorCode.NOT_FOUND, "no directory " + b.name() + dir));
+                lc = prepareListing(b, ptr, change);
+            }
+            if (!lc.changed()) {
                 return;
             }
-            Optional<StoredSegment> ref = next.entries().isEmpty() ? Optional.empty()
-                    : Optional.of(writeBlob(next.encode()));
+            Pointer ptr = lc.base();
             PointerRecord rec = new PointerRecord(ObjectType.DIRECTORY, ptr.record().version() + 1, false, 0,
-                    clock.millis(), ref);
+                    clock.millis(), lc.ref());
             PointerStore.Outcome outcome = writePointer(b, dir, Optional.of(ptr), rec);
             if (outcome == PointerStore.Outcome.STORED) {
                 return;
@@ -1012,11 +1076,19 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
         CodecPolicy policy = new CodecPolicy(METADATA_K, METADATA_M, Math.max(CodecPolicy.MIN_SEGMENT_SIZE, data.length),
                 true, true);
         EncodedSegment seg = segmentCodec.encode(policy, SegmentId.random(random), keys.metadataKey(), data);
-        return shards.store(seg, true);
+        StoredSegment ref = shards.store(seg, true);
+        blobs.put(ref, data);
+        return ref;
     }
 
     private byte[] readBlob(StoredSegment ref) {
-        return decodeSegment(ref, keys.metadataKey());
+        Optional<byte[]> cached = blobs.get(ref);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        byte[] data = decodeSegment(ref, keys.metadataKey());
+        blobs.put(ref, data);
+        return data;
     }
 
     private byte[] decodeSegment(StoredSegment s, BucketKey key) {

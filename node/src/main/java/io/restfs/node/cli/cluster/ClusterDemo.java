@@ -123,22 +123,25 @@ public final class ClusterDemo {
         }
 
         long p0 = System.nanoTime();
+        double c0 = cpuSeconds(nodes);
         ObjectInfo stored = client.upload(BUCKET, BIG_PATH, big, null, TransferListener.NONE);
         double putSeconds = seconds(System.nanoTime() - p0);
-        out.printf(Locale.ROOT, "put       %s %s in %.1f s: %.1f MB/s (%d segments)%n", BIG_PATH, mib(o.bigBytes()),
-                putSeconds, o.bigBytes() / 1e6 / putSeconds, stored.segments());
+        out.printf(Locale.ROOT, "put       %s %s in %.1f s: %.1f MB/s (%d segments; %.1f s of CPU)%n", BIG_PATH,
+                mib(o.bigBytes()), putSeconds, o.bigBytes() / 1e6 / putSeconds, stored.segments(),
+                cpuSeconds(nodes) - c0);
         if (!stored.sha256().equalsIgnoreCase(bigHash)) {
             out.println("FAILED    the node hashed " + BIG_PATH + " to " + stored.sha256() + ", we to " + bigHash);
             return false;
         }
         long s0 = System.nanoTime();
+        double c1 = cpuSeconds(nodes);
         long smallBytes = 0;
         for (int i = 0; i < small.size(); i++) {
             client.objects().put(BUCKET, smallPath(i), small.get(i), null);
             smallBytes += small.get(i).length;
         }
-        out.printf(Locale.ROOT, "put       %d small files (%s) in %.1f s%n", small.size(), mib(smallBytes),
-                seconds(System.nanoTime() - s0));
+        out.printf(Locale.ROOT, "put       %d small files (%s) in %.1f s (%.1f s of CPU)%n", small.size(),
+                mib(smallBytes), seconds(System.nanoTime() - s0), cpuSeconds(nodes) - c1);
 
         // Where the large file's shards went.
         List<SegmentInfo> segments = client.segments().locations(BUCKET, BIG_PATH, null);
@@ -180,24 +183,28 @@ public final class ClusterDemo {
         RestfsClient readClient = new RestfsClient(URI.create(readerInfo.apiUrl()), token, Duration.ofMinutes(5));
         Path recovered = o.dir().resolve("recovered.bin");
         boolean ok = true;
+        List<LocalCluster.Node> survivors = nodes.stream().filter(n -> n.process().isAlive()).toList();
         long g0 = System.nanoTime();
+        double c2 = cpuSeconds(survivors);
         try {
             readClient.download(BUCKET, BIG_PATH, null, recovered, TransferListener.NONE);
             double getSeconds = seconds(System.nanoTime() - g0);
             String got = sha256(recovered);
             boolean same = got.equalsIgnoreCase(bigHash);
             ok &= same;
-            out.printf(Locale.ROOT, "get       %s through %s in %.1f s: %.1f MB/s, sha256 %s%n", BIG_PATH, reader.name(),
-                    getSeconds, o.bigBytes() / 1e6 / getSeconds, same ? "matches" : "DIFFERS (" + got + ")");
+            out.printf(Locale.ROOT, "get       %s through %s in %.1f s: %.1f MB/s, sha256 %s (%.1f s of CPU)%n",
+                    BIG_PATH, reader.name(), getSeconds, o.bigBytes() / 1e6 / getSeconds,
+                    same ? "matches" : "DIFFERS (" + got + ")", cpuSeconds(survivors) - c2);
         } catch (RestfsException | IOException e) {
             ok = false;
             out.println("FAILED    reading " + BIG_PATH + " back: " + e.getMessage());
         }
         long r0 = System.nanoTime();
+        double c3 = cpuSeconds(survivors);
         int smallOk = readSmallFiles(readClient, small);
         ok &= smallOk == small.size();
-        out.printf(Locale.ROOT, "get       %d of %d small files match their sha256 (%.1f s)%n", smallOk, small.size(),
-                seconds(System.nanoTime() - r0));
+        out.printf(Locale.ROOT, "get       %d of %d small files match their sha256 (%.1f s; %.1f s of CPU)%n", smallOk,
+                small.size(), seconds(System.nanoTime() - r0), cpuSeconds(survivors) - c3);
         out.println(ok ? "OK        everything stored was read back intact with " + victims.size()
                 + " of " + nodes.size() + " nodes dead"
                 : "FAILED    not everything could be read back");
@@ -289,6 +296,22 @@ public final class ClusterDemo {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JDK", e);
         }
+    }
+
+    /**
+     * CPU time used so far by {@code nodes} and this process (the client side): with every process on one
+     * machine, a step's CPU seconds say more than its wall time when other work shares the cores.
+     */
+    private static double cpuSeconds(List<LocalCluster.Node> nodes) {
+        long nanos = 0;
+        for (LocalCluster.Node n : nodes) {
+            nanos += n.process().toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+        }
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            nanos += os.getProcessCpuTime();
+        }
+        return nanos / 1e9;
     }
 
     private static double seconds(long nanos) {
