@@ -77,6 +77,35 @@ class RpcEngineTest {
     }
 
     @Test
+    void aPeerNeverMeasuredGetsTheTimeoutThatEveryonesRoundTripsSuggest() {
+        MemoryTransport ta = network.attach(network.nextAddress());
+        RpcEngine a = engine(A, ta);
+        List<MemoryTransport> peers = new ArrayList<>();
+        for (int i = 0; i < RpcEngine.ANY_PEER_MIN_SAMPLES; i++) {
+            MemoryTransport t = network.attach(network.nextAddress());
+            engine(NodeId.random(new SplittableRandom(i)), t);
+            peers.add(t);
+        }
+        InetSocketAddress stranger = network.nextAddress();
+        for (int i = 0; i < peers.size(); i++) {
+            assertEquals(1_000, a.timeoutFor(stranger), "too few round trips seen yet: the initial timeout");
+            CompletableFuture<KrpcResponse> f = a.call(peers.get(i).localAddress(), null, t -> new PingQuery(t, A));
+            time.runUntil(f::isDone, time.nowMillis() + 5_000);
+            f.join();
+        }
+        // One ping to each of 8 peers, 40-60 ms round trips: a peer never asked gets what they suggest, not 1 s.
+        long rto = a.timeoutFor(stranger);
+        assertTrue(rto >= 100 && rto < 300, "timeout for a stranger after 8 round trips of 40-60 ms: " + rto);
+
+        // A dead stranger now costs three short attempts rather than 1 + 2 + 4 s.
+        long start = time.nowMillis();
+        CompletableFuture<KrpcResponse> dead = a.call(stranger, B, t -> new PingQuery(t, A));
+        time.runUntil(dead::isDone, time.nowMillis() + 10_000);
+        assertTrue(dead.isCompletedExceptionally());
+        assertTrue(time.nowMillis() - start < 7 * 300, "gave up after " + (time.nowMillis() - start) + " ms");
+    }
+
+    @Test
     void silentPeerIsRetriedWithBackOffThenReportedUnanswered() {
         MemoryTransport ta = network.attach(network.nextAddress());
         InetSocketAddress nobody = network.nextAddress();
