@@ -4,21 +4,55 @@ import io.restfs.dht.env.Clock;
 import java.util.Arrays;
 
 /**
- * The simulator's single virtual-time event queue: a binary min-heap keyed by (due time, sequence) held in
- * primitive arrays, so tens of millions of events cost no comparator calls or boxed keys. Events due at the
- * same millisecond run in the order they were scheduled, which makes every run a pure function of its seed.
+ * The simulator's single virtual-time event queue. Events due at the same millisecond run in the order they were
+ * scheduled, which makes every run a pure function of its seed.
+ *
+ * <p>A calendar queue: events due within {@link #RING_MILLIS} of now sit in a ring of per-millisecond FIFO lists
+ * (scheduling order is sequence order, so a list needs no sorting), threaded through primitive arrays; later events
+ * wait in a binary min-heap keyed by (due time, sequence) and move into the ring, in that order, as the clock comes
+ * within reach of them. Nearly every event (message deliveries, RPC timeouts) is due within seconds, so scheduling
+ * and running one costs O(1) with sequential memory access, where a heap over all pending events took a cache miss
+ * per level (the queue's own share of the run was 13% at 10,000 nodes).
+ *
+ * <p>Why the order is exact: an event enters a millisecond's list either directly, when scheduled while that
+ * millisecond is within reach, or from the heap at the moment the clock first brings the millisecond within reach,
+ * before anything can be scheduled directly for it; the heap hands them over in sequence order. Either way a list
+ * only ever grows in sequence order.
  */
 public final class EventQueue implements Clock {
-    /** Initial heap capacity; it doubles as needed (a 10,000-node run peaks near a few hundred thousand). */
+    /** Reach of the ring: 2^16 ms (65 s) covers every delivery and RPC timeout; only long timers use the heap. */
+    static final int RING_MILLIS = 1 << 16;
+    private static final int RING_MASK = RING_MILLIS - 1;
+    private static final int NONE = -1;
+    /** Initial capacity of the event pool and the heap; both double as needed. */
     private static final int INITIAL_CAPACITY = 1 << 12;
 
-    private long[] due = new long[INITIAL_CAPACITY];
-    private long[] seq = new long[INITIAL_CAPACITY];
+    // The ring: per millisecond (due & RING_MASK) the first and last event of its FIFO list, or NONE.
+    private final int[] head = new int[RING_MILLIS];
+    private final int[] tail = new int[RING_MILLIS];
+    // The event pool: task and successor in its list; free slots are chained through `next` from `free`.
     private Runnable[] task = new Runnable[INITIAL_CAPACITY];
-    private int size;
+    private int[] next = new int[INITIAL_CAPACITY];
+    private int free = NONE;
+    private int poolUsed;
+    private int inRing;
+    /** No ring event is due before this (a scan position, at least {@code now}). */
+    private long scanFrom;
+
+    // The heap of events beyond the ring's reach.
+    private long[] heapDue = new long[INITIAL_CAPACITY];
+    private long[] heapSeq = new long[INITIAL_CAPACITY];
+    private Runnable[] heapTask = new Runnable[INITIAL_CAPACITY];
+    private int heapSize;
+
     private long now;
     private long nextSeq;
     private long executed;
+
+    public EventQueue() {
+        Arrays.fill(head, NONE);
+        Arrays.fill(tail, NONE);
+    }
 
     @Override
     public long nowMillis() {
@@ -28,28 +62,12 @@ public final class EventQueue implements Clock {
     /** Schedules {@code event} to run at virtual time {@code atMillis} (clamped to now: the past is gone). */
     public void at(long atMillis, Runnable event) {
         long t = Math.max(atMillis, now);
-        if (size == due.length) {
-            int cap = size * 2;
-            due = Arrays.copyOf(due, cap);
-            seq = Arrays.copyOf(seq, cap);
-            task = Arrays.copyOf(task, cap);
-        }
         long s = nextSeq++;
-        int i = size++;
-        // sift up
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (less(due[parent], seq[parent], t, s)) {
-                break;
-            }
-            due[i] = due[parent];
-            seq[i] = seq[parent];
-            task[i] = task[parent];
-            i = parent;
+        if (t - now < RING_MILLIS) {
+            append(t, event);
+        } else {
+            heapPush(t, s, event);
         }
-        due[i] = t;
-        seq[i] = s;
-        task[i] = event;
     }
 
     /** Schedules {@code event} after {@code delayMillis} of virtual time. */
@@ -60,17 +78,16 @@ public final class EventQueue implements Clock {
         at(now + delayMillis, event);
     }
 
-    private static boolean less(long t1, long s1, long t2, long s2) {
-        return t1 < t2 || (t1 == t2 && s1 < s2);
-    }
-
     /** Due time of the next event, or {@link Long#MAX_VALUE} when the queue is empty. */
     public long peekTime() {
-        return size == 0 ? Long.MAX_VALUE : due[0];
+        if (inRing == 0) {
+            return heapSize == 0 ? Long.MAX_VALUE : heapDue[0];
+        }
+        return nextRingDue();
     }
 
     public int size() {
-        return size;
+        return inRing + heapSize;
     }
 
     /** How many events have run since the queue was made. */
@@ -80,39 +97,27 @@ public final class EventQueue implements Clock {
 
     /** Runs the next event, moving the clock to its due time; false when the queue is empty. */
     public boolean runNext() {
-        if (size == 0) {
-            return false;
-        }
-        long t = due[0];
-        Runnable r = task[0];
-        int last = --size;
-        long lt = due[last];
-        long ls = seq[last];
-        Runnable lr = task[last];
-        task[last] = null;
-        if (last > 0) {
-            // sift down the former last element from the root
-            int i = 0;
-            int half = last >>> 1;
-            while (i < half) {
-                int c = 2 * i + 1;
-                int right = c + 1;
-                if (right < last && less(due[right], seq[right], due[c], seq[c])) {
-                    c = right;
-                }
-                if (less(lt, ls, due[c], seq[c])) {
-                    break;
-                }
-                due[i] = due[c];
-                seq[i] = seq[c];
-                task[i] = task[c];
-                i = c;
+        if (inRing == 0) {
+            if (heapSize == 0) {
+                return false;
             }
-            due[i] = lt;
-            seq[i] = ls;
-            task[i] = lr;
+            advanceTo(heapDue[0]); // brings at least that event into the ring
         }
-        now = t;
+        long t = nextRingDue();
+        int b = (int) (t & RING_MASK);
+        int e = head[b];
+        Runnable r = task[e];
+        head[b] = next[e];
+        if (head[b] == NONE) {
+            tail[b] = NONE;
+        }
+        task[e] = null;
+        next[e] = free;
+        free = e;
+        inRing--;
+        if (t > now) {
+            advanceTo(t);
+        }
         executed++;
         r.run();
         return true;
@@ -120,9 +125,119 @@ public final class EventQueue implements Clock {
 
     /** Runs every event due at or before {@code untilMillis}, then leaves the clock there. */
     public void runUntil(long untilMillis) {
-        while (size > 0 && due[0] <= untilMillis) {
+        while (peekTime() <= untilMillis) {
             runNext();
         }
-        now = Math.max(now, untilMillis);
+        if (untilMillis > now) {
+            advanceTo(untilMillis);
+        }
+    }
+
+    /** Due time of the earliest ring event; the ring must not be empty. */
+    private long nextRingDue() {
+        long t = Math.max(scanFrom, now);
+        while (head[(int) (t & RING_MASK)] == NONE) {
+            t++;
+        }
+        scanFrom = t;
+        return t;
+    }
+
+    /** Moves the clock to {@code t} and the heap's events now within the ring's reach into the ring, in order. */
+    private void advanceTo(long t) {
+        now = t;
+        if (scanFrom < t) {
+            scanFrom = t;
+        }
+        while (heapSize > 0 && heapDue[0] - now < RING_MILLIS) {
+            long due = heapDue[0];
+            append(due, heapPop());
+        }
+    }
+
+    private void append(long due, Runnable event) {
+        int e = free;
+        if (e != NONE) {
+            free = next[e];
+        } else {
+            if (poolUsed == task.length) {
+                task = Arrays.copyOf(task, poolUsed * 2);
+                next = Arrays.copyOf(next, poolUsed * 2);
+            }
+            e = poolUsed++;
+        }
+        task[e] = event;
+        next[e] = NONE;
+        int b = (int) (due & RING_MASK);
+        if (tail[b] == NONE) {
+            head[b] = e;
+        } else {
+            next[tail[b]] = e;
+        }
+        tail[b] = e;
+        inRing++;
+        if (due < scanFrom) {
+            scanFrom = due;
+        }
+    }
+
+    // ---- the heap of far events: binary, keyed by (due, sequence) ----
+
+    private void heapPush(long t, long s, Runnable event) {
+        if (heapSize == heapDue.length) {
+            int cap = heapSize * 2;
+            heapDue = Arrays.copyOf(heapDue, cap);
+            heapSeq = Arrays.copyOf(heapSeq, cap);
+            heapTask = Arrays.copyOf(heapTask, cap);
+        }
+        int i = heapSize++;
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (less(heapDue[parent], heapSeq[parent], t, s)) {
+                break;
+            }
+            heapDue[i] = heapDue[parent];
+            heapSeq[i] = heapSeq[parent];
+            heapTask[i] = heapTask[parent];
+            i = parent;
+        }
+        heapDue[i] = t;
+        heapSeq[i] = s;
+        heapTask[i] = event;
+    }
+
+    private Runnable heapPop() {
+        Runnable r = heapTask[0];
+        int last = --heapSize;
+        long lt = heapDue[last];
+        long ls = heapSeq[last];
+        Runnable lr = heapTask[last];
+        heapTask[last] = null;
+        if (last > 0) {
+            int i = 0;
+            int half = last >>> 1;
+            while (i < half) {
+                int c = 2 * i + 1;
+                int right = c + 1;
+                if (right < last && less(heapDue[right], heapSeq[right], heapDue[c], heapSeq[c])) {
+                    c = right;
+                }
+                if (less(lt, ls, heapDue[c], heapSeq[c])) {
+                    break;
+                }
+                heapDue[i] = heapDue[c];
+                heapSeq[i] = heapSeq[c];
+                heapTask[i] = heapTask[c];
+                i = c;
+            }
+            heapDue[i] = lt;
+            heapSeq[i] = ls;
+            heapTask[i] = lr;
+        }
+        return r;
+    }
+
+    private static boolean less(long t1, long s1, long t2, long s2) {
+        return t1 < t2 || (t1 == t2 && s1 < s2);
     }
 }

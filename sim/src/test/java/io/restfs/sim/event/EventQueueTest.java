@@ -34,6 +34,54 @@ class EventQueueTest {
     }
 
     @Test
+    void eventsNearAndFarScheduledWhileRunningRunInTimeThenSchedulingOrder() {
+        // Delays from 0 to five times the ring's reach, scheduled from running events and between runUntil calls,
+        // so events move from the far heap into the ring while near ones are being added for the same milliseconds.
+        EventQueue q = new EventQueue();
+        SplittableRandom r = new SplittableRandom(11);
+        List<long[]> ran = new ArrayList<>();
+        long[] scheduled = {0};
+        Runnable[] spawn = new Runnable[1];
+        spawn[0] = () -> {
+            int children = r.nextInt(3);
+            for (int c = 0; c < children && scheduled[0] < 60_000; c++) {
+                long delay = switch (r.nextInt(10)) {
+                    case 0 -> r.nextLong(5L * EventQueue.RING_MILLIS);
+                    case 1, 2 -> r.nextLong(EventQueue.RING_MILLIS - 5, EventQueue.RING_MILLIS + 5);
+                    default -> r.nextLong(1_000);
+                };
+                long[] e = {q.nowMillis() + delay, scheduled[0]++};
+                q.after(delay, () -> {
+                    assertEquals(e[0], q.nowMillis(), "runs at its due time");
+                    ran.add(e);
+                    spawn[0].run();
+                    spawn[0].run();
+                });
+            }
+        };
+        for (int i = 0; i < 200; i++) {
+            spawn[0].run();
+        }
+        long until = 0;
+        while (q.size() > 0) {
+            until += r.nextLong(3L * EventQueue.RING_MILLIS);
+            q.runUntil(until);
+            assertTrue(q.peekTime() > until);
+            assertEquals(until, q.nowMillis());
+            for (int i = 0; i < 5; i++) {
+                spawn[0].run();
+            }
+        }
+        assertEquals(scheduled[0], ran.size(), "every event ran once");
+        for (int i = 1; i < ran.size(); i++) {
+            long[] a = ran.get(i - 1);
+            long[] b = ran.get(i);
+            assertTrue(a[0] < b[0] || (a[0] == b[0] && a[1] < b[1]),
+                    "event " + i + " (due " + b[0] + ", #" + b[1] + ") after (due " + a[0] + ", #" + a[1] + ")");
+        }
+    }
+
+    @Test
     void eventsScheduledWhileRunningKeepTheClockMonotonic() {
         EventQueue q = new EventQueue();
         List<Long> times = new ArrayList<>();
