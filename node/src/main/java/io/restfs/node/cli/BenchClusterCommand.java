@@ -15,6 +15,7 @@ import io.restfs.blockstore.codec.SegmentId;
 import io.restfs.blockstore.codec.SegmentShards;
 import io.restfs.node.cli.cluster.LocalCluster;
 import io.restfs.node.config.RuntimeInfo;
+import io.restfs.node.storage.CodecWarmup;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -116,8 +117,9 @@ final class BenchClusterCommand implements Callable<Integer> {
         out.flush();
 
         double[] codec = codecPipeline(file, Math.min(bytes, CODEC_SAMPLE_MAX), policy);
-        out.printf(Locale.ROOT, "codec pipeline, all cores: encode %.1f MB/s, decode %.1f MB/s (first %.0f MB)%n",
-                codec[0], codec[1], Math.min(bytes, CODEC_SAMPLE_MAX) / 1e6);
+        out.printf(Locale.ROOT, "codec pipeline, all cores: encode %.1f MB/s, decode %.1f MB/s (first %.0f MB;"
+                + " %.1f and %.1f s of CPU; load average %.1f)%n", codec[0], codec[1],
+                Math.min(bytes, CODEC_SAMPLE_MAX) / 1e6, codec[2], codec[3], loadAverage());
         out.flush();
 
         LocalCluster cluster = new LocalCluster(work.resolve("cluster"));
@@ -138,20 +140,28 @@ final class BenchClusterCommand implements Callable<Integer> {
             client.buckets().create("bench", new BucketPolicy(k, m, policy.segmentSize(), true, true, false));
 
             long t0 = System.nanoTime();
+            double c0 = cpuSeconds(started);
             ObjectInfo put = client.upload("bench", "/data.bin", file, null, TransferListener.NONE);
             double putMbps = bytes / 1e6 / ((System.nanoTime() - t0) / 1e9);
+            double putCpu = cpuSeconds(started) - c0;
+            double putLoad = loadAverage();
             Path back = work.resolve("back.bin");
             long t1 = System.nanoTime();
+            double c1 = cpuSeconds(started);
             client.download("bench", "/data.bin", put.version(), back, TransferListener.NONE);
             double getMbps = bytes / 1e6 / ((System.nanoTime() - t1) / 1e9);
+            double getCpu = cpuSeconds(started) - c1;
+            double getLoad = loadAverage();
             Files.deleteIfExists(back);
 
             double putRatio = putMbps / codec[0];
             double getRatio = getMbps / codec[1];
-            out.printf(Locale.ROOT, "put through %s: %.1f MB/s = %.2f of encode (target %.1f: %s)%n", gateway.apiUrl(),
-                    putMbps, putRatio, PUT_TARGET, putRatio >= PUT_TARGET ? "met" : "NOT met");
-            out.printf(Locale.ROOT, "get through %s: %.1f MB/s = %.2f of decode (target %.1f: %s)%n", gateway.apiUrl(),
-                    getMbps, getRatio, GET_TARGET, getRatio >= GET_TARGET ? "met" : "NOT met");
+            out.printf(Locale.ROOT, "put through %s: %.1f MB/s = %.2f of encode (target %.1f: %s; %.1f s of CPU,"
+                    + " load average %.1f)%n", gateway.apiUrl(), putMbps, putRatio, PUT_TARGET,
+                    putRatio >= PUT_TARGET ? "met" : "NOT met", putCpu, putLoad);
+            out.printf(Locale.ROOT, "get through %s: %.1f MB/s = %.2f of decode (target %.1f: %s; %.1f s of CPU,"
+                    + " load average %.1f)%n", gateway.apiUrl(), getMbps, getRatio, GET_TARGET,
+                    getRatio >= GET_TARGET ? "met" : "NOT met", getCpu, getLoad);
             out.println("(all node processes, the codec and this client share this machine's cores)");
             if (json) {
                 ObjectNode o = new ObjectMapper().createObjectNode();
@@ -160,7 +170,11 @@ final class BenchClusterCommand implements Callable<Integer> {
                         .put("codec_encode_mbps", round(codec[0])).put("codec_decode_mbps", round(codec[1]))
                         .put("put_mbps", round(putMbps)).put("get_mbps", round(getMbps))
                         .put("put_vs_encode", round(putRatio)).put("get_vs_decode", round(getRatio))
-                        .put("put_target", PUT_TARGET).put("get_target", GET_TARGET);
+                        .put("put_target", PUT_TARGET).put("get_target", GET_TARGET)
+                        .put("codec_encode_cpu_s", round(codec[2])).put("codec_decode_cpu_s", round(codec[3]))
+                        .put("codec_sample_bytes", Math.min(bytes, CODEC_SAMPLE_MAX))
+                        .put("put_cpu_s", round(putCpu)).put("get_cpu_s", round(getCpu))
+                        .put("load_average_put", round(putLoad)).put("load_average_get", round(getLoad));
                 out.println(new ObjectMapper().writeValueAsString(o));
             }
             return 0;
@@ -187,20 +201,25 @@ final class BenchClusterCommand implements Callable<Integer> {
             ObjectCodec codec = new ObjectCodec(new SegmentCodec(), pool, 2 * threads);
             BucketKey key = BucketKey.generate(new SecureRandom());
             SecureRandom ids = new SecureRandom();
-            // One untimed pass warms the JIT, as bench codec does.
+            // Warmed as the nodes are (CodecWarmup: the JIT compiles AES-GCM with its intrinsics), then one
+            // untimed pass, as bench codec does: the nodes' figures are compared with a codec at full speed.
+            new CodecWarmup(new SegmentCodec()).run();
             codec.encode(java.util.Arrays.copyOf(data, Math.min(data.length, 32 << 20)), policy, key,
                     () -> SegmentId.random(ids));
             long t0 = System.nanoTime();
+            double c0 = processCpuSeconds();
             List<EncodedSegment> segments = codec.encode(data, policy, key, () -> SegmentId.random(ids));
             double encode = data.length / 1e6 / ((System.nanoTime() - t0) / 1e9);
+            double encodeCpu = processCpuSeconds() - c0;
             List<SegmentShards> shards = new ArrayList<>();
             for (EncodedSegment s : segments) {
                 shards.add(SegmentShards.of(s));
             }
             long t1 = System.nanoTime();
+            double c1 = processCpuSeconds();
             codec.decode(shards, key, OutputStream.nullOutputStream());
             double decode = data.length / 1e6 / ((System.nanoTime() - t1) / 1e9);
-            return new double[] {encode, decode};
+            return new double[] {encode, decode, encodeCpu, processCpuSeconds() - c1};
         } finally {
             pool.shutdownNow();
             try {
@@ -219,6 +238,28 @@ final class BenchClusterCommand implements Callable<Integer> {
                 os.write(buf, 0, (int) Math.min(buf.length, left));
             }
         }
+    }
+
+    /** CPU time of this process (the client and the codec runs). */
+    private static double processCpuSeconds() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() / 1e9 : 0;
+    }
+
+    /**
+     * CPU time of the node processes and this one: on a shared machine the CPU a transfer costs is steadier than its
+     * wall time, and with the load average tells how far the ratios are from what a quiet machine gives.
+     */
+    private static double cpuSeconds(List<LocalCluster.Node> nodes) {
+        double s = processCpuSeconds();
+        for (LocalCluster.Node n : nodes) {
+            s += n.process().toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+        }
+        return s;
+    }
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static double round(double v) {

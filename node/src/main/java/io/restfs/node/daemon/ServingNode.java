@@ -28,6 +28,7 @@ public final class ServingNode {
                     Runtime.getRuntime().availableProcessors(),
                     id -> c.membership().get(id).filter(e -> e.state() != Membership.State.ALIVE).isPresent());
             d.closeWith(storage);
+            storage.warmUp();
             TokenStore tokens = TokenStore.open(c.config().dataDir());
             RestfsApi api = RestfsApi.over(storage, tokens).countCallsIn(c.metrics());
             d.mount("/rpc", api.rpcServlet());

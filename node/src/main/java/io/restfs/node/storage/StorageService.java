@@ -157,6 +157,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     private final PointerStore pointers;
     private final java.util.Map<String, CachedBucket> bucketCache = new java.util.HashMap<>(); // guarded by itself
     private final BlobCache blobs = new BlobCache(BLOB_CACHE_BYTES);
+    private Thread warmup; // guarded by this
 
     /**
      * @param dht        this node's DHT node; its config names this node's shard endpoint and failure group
@@ -1327,9 +1328,30 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
         }
     }
 
+    /**
+     * Warms the codec up on a background thread (see {@link CodecWarmup}): for a long-running node, whose first
+     * large transfer would otherwise run AES-GCM uncompiled. Tests and short-lived tools skip it.
+     */
+    public void warmUp() {
+        Thread t = new Thread(new CodecWarmup(segmentCodec), "restfs-storage-warmup");
+        t.setDaemon(true);
+        synchronized (this) {
+            if (warmup != null) {
+                return;
+            }
+            warmup = t;
+        }
+        t.start();
+    }
+
     /** Stops the codec and i/o threads; the DHT node, store and transfer client belong to the caller. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (warmup != null) {
+                warmup.interrupt();
+            }
+        }
         codecThreads.shutdownNow();
         ioThreads.shutdownNow();
     }
