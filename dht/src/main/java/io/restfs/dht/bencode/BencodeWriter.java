@@ -10,13 +10,15 @@ import java.util.Arrays;
  */
 public final class BencodeWriter {
     private static final int MAX_NESTING = 64;
+    /** KRPC messages nest three deep (message, arguments or result, restfs info); deeper values grow the arrays. */
+    private static final int INITIAL_NESTING = 4;
 
     private byte[] buf;
     private int size;
     /** Per open container: null for a list, the last key written (or an empty marker) for a dictionary. */
-    private final byte[][] lastKey = new byte[MAX_NESTING][];
-    private final boolean[] isDict = new boolean[MAX_NESTING];
-    private final boolean[] keyPending = new boolean[MAX_NESTING];
+    private byte[][] lastKey = new byte[INITIAL_NESTING][];
+    private boolean[] isDict = new boolean[INITIAL_NESTING];
+    private boolean[] keyPending = new boolean[INITIAL_NESTING];
     private int depth;
 
     public BencodeWriter() {
@@ -160,6 +162,12 @@ public final class BencodeWriter {
     private void open(boolean dict) {
         if (depth == MAX_NESTING) {
             throw new IllegalStateException("nesting deeper than " + MAX_NESTING);
+        }
+        if (depth == isDict.length) {
+            int n = Math.min(MAX_NESTING, depth * 2);
+            lastKey = Arrays.copyOf(lastKey, n);
+            isDict = Arrays.copyOf(isDict, n);
+            keyPending = Arrays.copyOf(keyPending, n);
         }
         isDict[depth] = dict;
         lastKey[depth] = null;

@@ -42,14 +42,15 @@ public record KrpcResponse(TransactionId transactionId, NodeId responder, Option
         if (nodes.size() > KrpcLimits.MAX_NODES || nodes6.size() > KrpcLimits.MAX_NODES) {
             throw new IllegalArgumentException("more than " + KrpcLimits.MAX_NODES + " nodes");
         }
-        for (NodeInfo n : nodes) {
-            if (!n.isIpv4()) {
-                throw new IllegalArgumentException("nodes holds IPv4 contacts only; put " + n + " in nodes6");
+        // Indexed loops: a response is built for every answer a node sends, and an iterator each is garbage.
+        for (int i = 0; i < nodes.size(); i++) {
+            if (!nodes.get(i).isIpv4()) {
+                throw new IllegalArgumentException("nodes holds IPv4 contacts only; put " + nodes.get(i) + " in nodes6");
             }
         }
-        for (NodeInfo n : nodes6) {
-            if (n.isIpv4()) {
-                throw new IllegalArgumentException("nodes6 holds IPv6 contacts only; put " + n + " in nodes");
+        for (int i = 0; i < nodes6.size(); i++) {
+            if (nodes6.get(i).isIpv4()) {
+                throw new IllegalArgumentException("nodes6 holds IPv6 contacts only; put " + nodes6.get(i) + " in nodes");
             }
         }
         if (values.size() > KrpcLimits.MAX_VALUES) {
@@ -69,7 +70,9 @@ public record KrpcResponse(TransactionId transactionId, NodeId responder, Option
 
     /** A response carrying only the responder's id (the answer to ping, announce_peer and put). */
     public static KrpcResponse of(TransactionId transactionId, NodeId responder) {
-        return builder(transactionId, responder).build();
+        return new KrpcResponse(transactionId, responder, Optional.empty(), List.of(), List.of(), List.of(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.empty(),
+                Optional.empty());
     }
 
     public static Builder builder(TransactionId transactionId, NodeId responder) {
