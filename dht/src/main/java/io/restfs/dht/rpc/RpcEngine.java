@@ -68,7 +68,7 @@ public final class RpcEngine {
     };
     /**
      * Round trips to all peers together, smoothed as for one peer (RFC 6298's srtt + 4 rttvar over every sample): the
-     * timeout of a peer never measured, once {@link #ANY_PEER_MIN_SAMPLES} samples are in, capped at the configured
+     * timeout of a lookup query to a peer never measured, once {@link #ANY_PEER_MIN_SAMPLES} samples are in, capped at the configured
      * initial timeout. Under churn a lookup meets departed nodes it never talked to (peers still name them), and the
      * result waits for each one's hard failure: initial + 2 x initial with one retry, 6 s at the default 2 s, which
      * made the median lookup of a simulated 1,000-node network with sessions of median 1 hour take 6.7 s. With the
@@ -109,13 +109,15 @@ public final class RpcEngine {
         final KrpcQuery query;
         final int size;
         final int attempts;
+        /** A lookup query: a peer never measured gets the timeout everyone's round trips suggest (see anyPeer). */
+        final boolean lookup;
         final RpcCallback callback;
         int attempt;
         long sentAt;
         Cancellable timer;
 
         Pending(int tid, InetSocketAddress to, NodeId expected, String method, byte[] packet, KrpcQuery query,
-                int size, int attempts, RpcCallback callback) {
+                int size, int attempts, boolean lookup, RpcCallback callback) {
             this.tid = tid;
             this.to = to;
             this.expected = expected;
@@ -123,6 +125,7 @@ public final class RpcEngine {
             this.packet = packet;
             this.query = query;
             this.size = size;
+            this.lookup = lookup;
             this.attempts = attempts;
             this.callback = callback;
         }
@@ -181,6 +184,23 @@ public final class RpcEngine {
      */
     public void call(InetSocketAddress to, NodeId expected, Function<TransactionId, KrpcQuery> query, int attempts,
                      RpcCallback callback) {
+        call(to, expected, query, attempts, false, callback);
+    }
+
+    /**
+     * As {@link #call(InetSocketAddress, NodeId, Function, int, RpcCallback)}, for a query of an iterative lookup,
+     * which copes with a slow peer (it only leaves it out of one answer): a peer never measured gets the timeout that
+     * everyone's round trips suggest (see {@link #anyPeer}) rather than the configured initial one. Other calls keep
+     * the initial timeout for strangers, since what they conclude from silence lasts (a first contact silent on
+     * restfs_info is taken for a Mainline node, a table member silent twice is bad).
+     */
+    public void callInLookup(InetSocketAddress to, NodeId expected, Function<TransactionId, KrpcQuery> query,
+                             int attempts, RpcCallback callback) {
+        call(to, expected, query, attempts, true, callback);
+    }
+
+    private void call(InetSocketAddress to, NodeId expected, Function<TransactionId, KrpcQuery> query, int attempts,
+                      boolean lookup, RpcCallback callback) {
         if (closed) {
             callback.onTimeout();
             return;
@@ -200,8 +220,10 @@ public final class RpcEngine {
             q = q.withReadOnly(true);
         }
         Pending p = messages != null
-                ? new Pending(tid, to, expected, q.method(), null, q, codec.encodedSize(q), Math.max(1, attempts), callback)
-                : new Pending(tid, to, expected, q.method(), codec.encode(q), null, 0, Math.max(1, attempts), callback);
+                ? new Pending(tid, to, expected, q.method(), null, q, codec.encodedSize(q), Math.max(1, attempts), lookup,
+                        callback)
+                : new Pending(tid, to, expected, q.method(), codec.encode(q), null, 0, Math.max(1, attempts), lookup,
+                        callback);
         pending.put(tid, p);
         countSent(q.method());
         send(p);
@@ -247,16 +269,22 @@ public final class RpcEngine {
         }
     }
 
-    /**
-     * The current timeout for one attempt to {@code peer}: from its own round trips, or for a peer never measured from
-     * everyone's (see {@link #anyPeer}), never above the configured initial timeout.
-     */
+    /** The current timeout for one attempt to {@code peer}: from its round trips, or the initial one. */
     public long timeoutFor(InetSocketAddress peer) {
+        return timeoutFor(peer, false);
+    }
+
+    /**
+     * The current timeout for one attempt of a lookup query ({@code lookup}) or another call to {@code peer}: from
+     * its own round trips; for a peer never measured, the initial timeout, or in a lookup what everyone's round trips
+     * suggest (see {@link #anyPeer}), never above the initial one.
+     */
+    public long timeoutFor(InetSocketAddress peer, boolean lookup) {
         RttEstimator e = rtts.get(peer);
         if (e != null) {
             return e.timeoutMillis(timeouts.initialMillis(), timeouts.minMillis(), timeouts.maxMillis());
         }
-        return anyPeerSamples < ANY_PEER_MIN_SAMPLES ? timeouts.initialMillis()
+        return !lookup || anyPeerSamples < ANY_PEER_MIN_SAMPLES ? timeouts.initialMillis()
                 : anyPeer.timeoutMillis(timeouts.initialMillis(), timeouts.minMillis(), timeouts.initialMillis());
     }
 
@@ -311,7 +339,7 @@ public final class RpcEngine {
     }
 
     private void send(Pending p) {
-        long timeout = Math.min(timeouts.maxMillis(), timeoutFor(p.to) << p.attempt);
+        long timeout = Math.min(timeouts.maxMillis(), timeoutFor(p.to, p.lookup) << p.attempt);
         p.sentAt = env.clock().nowMillis();
         queriesSent++;
         if (messages != null) {

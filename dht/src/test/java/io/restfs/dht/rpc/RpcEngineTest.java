@@ -77,7 +77,7 @@ class RpcEngineTest {
     }
 
     @Test
-    void aPeerNeverMeasuredGetsTheTimeoutThatEveryonesRoundTripsSuggest() {
+    void aLookupQueryToAPeerNeverMeasuredGetsTheTimeoutThatEveryonesRoundTripsSuggest() {
         MemoryTransport ta = network.attach(network.nextAddress());
         RpcEngine a = engine(A, ta);
         List<MemoryTransport> peers = new ArrayList<>();
@@ -88,20 +88,36 @@ class RpcEngineTest {
         }
         InetSocketAddress stranger = network.nextAddress();
         for (int i = 0; i < peers.size(); i++) {
-            assertEquals(1_000, a.timeoutFor(stranger), "too few round trips seen yet: the initial timeout");
+            assertEquals(1_000, a.timeoutFor(stranger, true), "too few round trips seen yet: the initial timeout");
             CompletableFuture<KrpcResponse> f = a.call(peers.get(i).localAddress(), null, t -> new PingQuery(t, A));
             time.runUntil(f::isDone, time.nowMillis() + 5_000);
             f.join();
         }
-        // One ping to each of 8 peers, 40-60 ms round trips: a peer never asked gets what they suggest, not 1 s.
-        long rto = a.timeoutFor(stranger);
+        // One ping to each of 8 peers, 40-60 ms round trips: a lookup query to a peer never asked gets what they
+        // suggest, not 1 s; other calls keep the initial timeout (what they conclude from silence lasts).
+        long rto = a.timeoutFor(stranger, true);
         assertTrue(rto >= 100 && rto < 300, "timeout for a stranger after 8 round trips of 40-60 ms: " + rto);
+        assertEquals(1_000, a.timeoutFor(stranger, false));
 
-        // A dead stranger now costs three short attempts rather than 1 + 2 + 4 s.
+        // A dead stranger now costs a lookup three short attempts rather than 1 + 2 + 4 s.
         long start = time.nowMillis();
-        CompletableFuture<KrpcResponse> dead = a.call(stranger, B, t -> new PingQuery(t, A));
-        time.runUntil(dead::isDone, time.nowMillis() + 10_000);
-        assertTrue(dead.isCompletedExceptionally());
+        boolean[] timedOut = {false};
+        a.callInLookup(stranger, B, t -> new PingQuery(t, A), 3, new RpcCallback() {
+            @Override
+            public void onResponse(KrpcResponse response, long rttMillis) {
+            }
+
+            @Override
+            public void onError(KrpcError error) {
+            }
+
+            @Override
+            public void onTimeout() {
+                timedOut[0] = true;
+            }
+        });
+        time.runUntil(() -> timedOut[0], time.nowMillis() + 10_000);
+        assertTrue(timedOut[0]);
         assertTrue(time.nowMillis() - start < 7 * 300, "gave up after " + (time.nowMillis() - start) + " ms");
     }
 
