@@ -28,8 +28,18 @@ public final class Metrics {
         public final Histogram hops = new Histogram(HOPS_BOUND);
         public final Histogram timeMillis = new Histogram(TIME_BOUND_MILLIS);
         public long lookups;
+        /** Returned exactly the true k closest (the strict success figure). */
         public long found;
+        /** Returned at least the single closest. */
         public long closest;
+        /** Returned all but at most one of the true k closest (e.g. 19 of 20). */
+        public long nearly;
+        /**
+         * Exact once nodes that joined or left while the lookup ran are allowed for: every true k closest node was
+         * returned except those displaced by a returned node that was not online for the whole lookup. A diagnostic
+         * beside the strict figure, separating routing misses from membership changes during the lookup.
+         */
+        public long foundButForChurn;
         public long failed;
         public long queries;
         public long puts;
@@ -111,6 +121,20 @@ public final class Metrics {
         }
         if (current != null) {
             current.lookup(hopCount, millis, found, closest, failed, queries);
+        }
+    }
+
+    /**
+     * Finer judgement of a finished lookup already counted by {@link #lookup}: {@code nearly} when it returned all
+     * but at most one of the true k closest, {@code foundButForChurn} when it was exact once returned nodes that
+     * joined or left during it are allowed to stand in for as many of the farthest true ones.
+     */
+    public void lookupDetail(boolean nearly, boolean foundButForChurn) {
+        for (Totals t : new Totals[] {totals, current}) {
+            if (t != null) {
+                t.nearly += nearly ? 1 : 0;
+                t.foundButForChurn += foundButForChurn ? 1 : 0;
+            }
         }
     }
 

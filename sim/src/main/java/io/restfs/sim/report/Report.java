@@ -49,7 +49,8 @@ public final class Report {
     public static String timeseriesCsv(Metrics metrics) {
         StringBuilder b = new StringBuilder();
         b.append("t_s,phase,live_nodes,joins,departures,lookups,success_rate,closest_rate,hops_median,hops_p90,"
-                + "hops_p99,time_median_ms,time_p99_ms,messages,bytes,puts,puts_ok,gets,gets_ok,availability\n");
+                + "hops_p99,time_median_ms,time_p99_ms,messages,bytes,puts,puts_ok,gets,gets_ok,availability,"
+                + "all_but_one_rate,exact_but_for_churn_rate\n");
         for (Metrics.Interval r : metrics.intervals()) {
             b.append(r.startMillis / 1000).append(',')
                     .append(r.phase).append(',')
@@ -70,7 +71,9 @@ public final class Report {
                     .append(r.putsOk).append(',')
                     .append(r.gets).append(',')
                     .append(r.getsOk).append(',')
-                    .append(ratio(r.getsOk, r.gets)).append('\n');
+                    .append(ratio(r.getsOk, r.gets)).append(',')
+                    .append(ratio(r.nearly, r.lookups)).append(',')
+                    .append(ratio(r.foundButForChurn, r.lookups)).append('\n');
         }
         return b.toString();
     }

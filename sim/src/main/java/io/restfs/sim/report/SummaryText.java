@@ -39,6 +39,8 @@ public final class SummaryText {
         if (s.lookups > 0) {
             b.append(String.format(Locale.ROOT, "%slookups: %,d, success %s (true k closest), closest found %s, failed %d%n",
                     prefix, s.lookups, pct(s.found, s.lookups), pct(s.closest, s.lookups), s.failed));
+            b.append(String.format(Locale.ROOT, "%s  all but one of the true k closest %s; exact but for nodes that joined"
+                    + " or left during the lookup %s%n", prefix, pct(s.nearly, s.lookups), pct(s.foundButForChurn, s.lookups)));
             b.append(String.format(Locale.ROOT, "%shops: median %d, p90 %d, p99 %d (mean %.2f)%n", prefix,
                     s.hops.percentile(50), s.hops.percentile(90), s.hops.percentile(99), s.hops.mean()));
             b.append(String.format(Locale.ROOT, "%slookup time: median %d ms, p90 %d ms, p99 %d ms%n", prefix,
