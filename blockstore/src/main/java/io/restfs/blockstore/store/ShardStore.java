@@ -149,7 +149,8 @@ public final class ShardStore implements AutoCloseable {
     }
 
     /**
-     * Stores a shard held in memory. The hash is checked before anything touches the disk.
+     * Stores a shard held in memory. The hash is computed while the bytes are written (once, not twice) and
+     * checked before the file is synced or the index names it; a mismatch leaves nothing behind.
      *
      * @return the stored metadata; if the same shard (same key and hash) is already stored and its
      *         file is in place, its existing metadata, without writing again
@@ -160,10 +161,6 @@ public final class ShardStore implements AutoCloseable {
     public ShardMeta put(ShardSpec spec, byte[] bytes) {
         if (spec == null || bytes == null) {
             throw new IllegalArgumentException("spec and bytes are required");
-        }
-        Sha256 actual = Sha256.of(bytes);
-        if (!actual.equals(spec.sha256())) {
-            throw new ShardHashMismatchException(spec.key(), spec.sha256(), actual);
         }
         return put(spec, new ByteArrayInputStream(bytes), bytes.length);
     }

@@ -143,7 +143,8 @@ final class ShardIo {
         if (holder.local()) {
             return CompletableFuture.runAsync(() -> store.put(spec, bytes), io);
         }
-        return client.put(TransferPeer.pinned(holder.shardAddress(), holder.id()), spec, bytes);
+        // Hashed in store() already (the hash is the shard's address): not hashed again on the way out.
+        return client.putHashed(TransferPeer.pinned(holder.shardAddress(), holder.id()), spec, bytes);
     }
 
     /** The failure of a finished-or-waited-for future, unwrapped; null when it succeeded. */
@@ -275,16 +276,18 @@ final class ShardIo {
                     "shard " + ref.index() + " (" + key + ") not found on " + sources.size() + " nodes: " + errors));
         }
         Candidate c = sources.get(at);
+        // Each path hashes the bytes exactly once and checks them against the hash the manifest names: the local
+        // store against the hash it recorded at write (which must be the manifest's), a peer's on arrival.
         CompletableFuture<byte[]> got = c.local()
-                ? CompletableFuture.supplyAsync(() -> store.get(key), io)
-                : client.get(TransferPeer.pinned(c.shardAddress(), c.id()), key);
-        return got.thenApply(bytes -> {
-            if (!Sha256.of(bytes).equals(ref.sha256())) {
-                throw new CompletionException(new RestfsException(ErrorCode.INTEGRITY,
-                        "shard " + key + " from node " + c.id() + " does not match its hash"));
-            }
-            return bytes;
-        }).exceptionallyCompose(e -> {
+                ? CompletableFuture.supplyAsync(() -> {
+                    if (store.meta(key).filter(m -> m.sha256().equals(ref.sha256())).isEmpty()) {
+                        throw new RestfsException(ErrorCode.INTEGRITY, "shard " + key + " on this node is recorded"
+                                + " with another hash than its manifest names");
+                    }
+                    return store.get(key);
+                }, io)
+                : client.get(TransferPeer.pinned(c.shardAddress(), c.id()), key, ref.sha256());
+        return got.exceptionallyCompose(e -> {
             Throwable cause = unwrap(e);
             if (cause instanceof ShardTransferException.ConnectionFailed || cause instanceof ShardTransferException.Timeout) {
                 view.suspect(c.id());

@@ -28,6 +28,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.restfs.blockstore.store.Sha256;
+import io.restfs.blockstore.store.ShardStore;
 import io.restfs.blockstore.store.ShardKey;
 import io.restfs.blockstore.store.ShardSpec;
 import io.restfs.dht.crypto.Ed25519;
@@ -432,12 +433,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         private final AtomicBoolean touched = new AtomicBoolean();
         private long credit = FrameCodec.STREAM_WINDOW; // guarded by the connection's gate
 
+        /** The bytes' SHA-256 when the caller already knows it (it hashed them itself); else hashed while sent. */
+        private final Sha256 knownHash;
+
         Upload(ShardSpec spec, InputStream source, long length, boolean sourceReusable) {
+            this(spec, source, length, sourceReusable, null);
+        }
+
+        Upload(ShardSpec spec, InputStream source, long length, boolean sourceReusable, Sha256 knownHash) {
             super(spec.key());
             this.spec = spec;
             this.source = source;
             this.length = length;
             this.sourceReusable = sourceReusable;
+            this.knownHash = knownHash;
         }
 
         @Override
@@ -466,7 +475,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         /** Streams the source; runs on a stream thread until END is sent or the request is over. */
         void run() {
             ClientConnection c = connection;
-            MessageDigest digest = sha256();
+            MessageDigest digest = knownHash == null ? sha256() : null;
             long sent = 0;
             try {
                 while (sent < length) {
@@ -491,7 +500,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                             throw new IllegalArgumentException("source of shard " + key + " ended after "
                                     + (sent + got) + " of its declared " + length + " bytes");
                         }
-                        digest.update(buf.nioBuffer());
+                        if (digest != null) {
+                            digest.update(buf.nioBuffer());
+                        }
                     } catch (IOException | RuntimeException e) {
                         buf.release();
                         throw e;
@@ -505,7 +516,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                     c.channel.writeAndFlush(new Frame.Data(id, buf));
                 }
                 if (!future.isDone()) {
-                    c.channel.writeAndFlush(new Frame.End(id, new Sha256(digest.digest())));
+                    c.channel.writeAndFlush(new Frame.End(id, digest == null ? knownHash : new Sha256(digest.digest())));
                 }
             } catch (IOException e) {
                 c.sendAbort(id, "source failed: " + e);
@@ -581,6 +592,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             }
             length = s.length();
             announced = s.sha256();
+            if (sink instanceof ShardBuffer b && !b.expect(length)) {
+                protocolError("shard of " + length + " bytes announced, over the " + ShardStore.MAX_SHARD_BYTES
+                        + " a shard may have");
+            }
         }
 
         @Override
@@ -629,7 +644,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                     int n = chunk.readableBytes();
                     digest.update(chunk.nioBuffer());
                     wrote.set(true);
-                    chunk.readBytes(sink, n);
+                    if (sink instanceof ShardBuffer b) {
+                        // Straight from the network buffer into the shard's array: one copy.
+                        b.take(chunk, n);
+                    } else {
+                        chunk.readBytes(sink, n);
+                    }
                     progress();
                     if (!ended) {
                         c.sendCredit(id, n);

@@ -217,7 +217,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
                 // holds one shard in memory here; only the sending is paced.
                 submit(ctx, g.requestId(), g.key(), () -> {
                     byte[] data = shared.store().get(g.key());
-                    return new OutboundShard(g.requestId(), data, Sha256.of(data));
+                    // The store has just checked the bytes against the hash it recorded: no second hash.
+                    Sha256 hash = shared.store().meta(g.key()).filter(m -> m.size() == data.length)
+                            .map(m -> m.sha256()).orElseGet(() -> Sha256.of(data));
+                    return new OutboundShard(g.requestId(), data, hash);
                 });
             }
         } else if (frame instanceof Frame.Has h) {

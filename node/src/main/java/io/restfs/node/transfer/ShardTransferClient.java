@@ -1,7 +1,6 @@
 package io.restfs.node.transfer;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.SecureRandom;
@@ -105,6 +104,20 @@ public final class ShardTransferClient implements AutoCloseable {
     }
 
     /**
+     * As {@link #put(TransferPeer, ShardSpec, byte[])} for bytes the caller has hashed itself to
+     * {@code spec.sha256()} (content-addressed shards): they are not hashed again on the way out. The peer still
+     * hashes what it receives before storing it.
+     */
+    public CompletableFuture<Void> putHashed(TransferPeer peer, ShardSpec spec, byte[] bytes) {
+        if (spec == null || bytes == null) {
+            throw new IllegalArgumentException("spec and bytes are required");
+        }
+        checkLength(bytes.length);
+        return execute(peer, spec.key(), () -> new ClientConnection.Upload(spec, new ByteArrayInputStream(bytes),
+                bytes.length, true, spec.sha256()));
+    }
+
+    /**
      * Streams exactly {@code length} bytes from {@code in} to {@code peer} as shard {@code spec}, never
      * holding more than a credit window of it. {@code in} is read on a client thread and not closed. A
      * lost connection is retried only if {@code in} had not been read yet.
@@ -121,13 +134,30 @@ public final class ShardTransferClient implements AutoCloseable {
     public CompletableFuture<byte[]> get(TransferPeer peer, ShardKey key) {
         requireKey(key);
         // A fresh buffer per attempt, so a retry never appends to a partial copy.
-        List<ByteArrayOutputStream> last = new ArrayList<>(1);
+        return get(peer, key, (Sha256) null);
+    }
+
+    /**
+     * Fetches a shard whole and fails with {@link ShardTransferException.Corrupt} unless it hashes to
+     * {@code expected} (null: to whatever the peer's store recorded). The bytes are hashed once, on arrival.
+     */
+    public CompletableFuture<byte[]> get(TransferPeer peer, ShardKey key, Sha256 expected) {
+        requireKey(key);
+        // A fresh buffer per attempt, so a retry never appends to a partial copy.
+        List<ShardBuffer> last = new ArrayList<>(1);
         return execute(peer, key, () -> {
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            ShardBuffer buffer = new ShardBuffer();
             last.clear();
             last.add(buffer);
             return new ClientConnection.Download(key, buffer, true);
-        }).thenApply(sha -> last.get(0).toByteArray());
+        }).thenApply(sha -> {
+            if (expected != null && !expected.equals(sha)) {
+                throw new java.util.concurrent.CompletionException(new ShardTransferException.Corrupt(
+                        peer.address(), key, "shard " + key + " from " + peer + " hashes to " + sha + ", not the "
+                                + expected + " expected"));
+            }
+            return last.get(0).bytes();
+        });
     }
 
     /**
