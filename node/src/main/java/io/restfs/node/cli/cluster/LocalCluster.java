@@ -47,6 +47,14 @@ public final class LocalCluster {
     public static final String CLIENT_FILE = "client.toml";
     /** Node processes get this long to leave the cluster and save their state before SIGKILL. */
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+    /**
+     * The collector of the node processes, unless RESTFS_NODE_JAVA_OPTS names one: a local cluster runs many JVMs
+     * on few cores, where G1's concurrent and parallel GC threads only compete with the others. Measured with
+     * bench cluster on 2 cores (load average about 20): a 256 MiB get took 4.8 s of CPU instead of 8.1, a put
+     * 7.9 instead of 8.5.
+     */
+    static final String NODE_GC = "-XX:+UseSerialGC";
+    private static final java.util.regex.Pattern GC_OPTION = java.util.regex.Pattern.compile("-XX:[+-]Use\\w*GC\\b");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CLIENT_TOKEN = Pattern.compile("(?m)^token\\s*=\\s*\"([A-Za-z0-9_-]+)\"\\s*$");
 
@@ -184,6 +192,9 @@ public final class LocalCluster {
                 Files.deleteIfExists(d.resolve(RuntimeInfo.FILE_NAME));
                 List<String> cmd = new ArrayList<>(List.of(java, "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"));
                 String extra = System.getenv("RESTFS_NODE_JAVA_OPTS");
+                if (extra == null || !GC_OPTION.matcher(extra).find()) {
+                    cmd.add(NODE_GC);
+                }
                 if (extra != null && !extra.isBlank()) {
                     cmd.addAll(List.of(extra.trim().split("\\s+")));
                 }
