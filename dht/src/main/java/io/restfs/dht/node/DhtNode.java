@@ -18,6 +18,7 @@ import io.restfs.dht.krpc.GetPeersQuery;
 import io.restfs.dht.krpc.GetQuery;
 import io.restfs.dht.krpc.KrpcCodec;
 import io.restfs.dht.krpc.KrpcError;
+import io.restfs.dht.krpc.KrpcLimits;
 import io.restfs.dht.krpc.KrpcMessage;
 import io.restfs.dht.krpc.KrpcQuery;
 import io.restfs.dht.krpc.KrpcResponse;
@@ -88,6 +89,8 @@ public final class DhtNode {
      * it twice (BAD_AFTER_FAILURES), so by then few of them still hand it out.
      */
     static final long FORGET_MILLIS = 10 * 60_000L;
+    /** Answers carry k + k / ANSWER_EXTRA_PER_K contacts (see {@link #answerNodes}). */
+    static final int ANSWER_EXTRA_PER_K = 4;
     /** Forgotten peers remembered at once; the oldest goes first. Bounds memory against a flood of death notices. */
     static final int MAX_FORGOTTEN = 4096;
 
@@ -795,6 +798,20 @@ public final class DhtNode {
         return ownInfo;
     }
 
+    /**
+     * The contacts of our find_node, get_peers and get answers: the closest not known bad, k + k/4 of them (25 at
+     * k = 20, 650 bytes of the 1,500 a datagram may carry; a get answer with a large value is trimmed to fit). Under
+     * churn a table's closest contacts include nodes that departed minutes ago and have not yet missed a query of ours
+     * (BEP 5 keeps a contact good for 15 minutes after it was last heard). In answers of exactly k they push the
+     * farthest live ones out, and when every answer near a target does so no lookup ever hears of the k-th closest
+     * live node, though the others hold it. Measured in the simulator (1,000 nodes, sessions of median 1 hour): 1% of
+     * lookups missed a live true-closest node that most of the other closest held in their tables; with 4 extra
+     * contacts 1 lookup in 20,000, with 8 none, at 13% and 26% more bytes per lookup.
+     */
+    private List<NodeInfo> answerNodes(NodeId target) {
+        return table.closestNodes(target, Math.min(KrpcLimits.MAX_NODES, config.k() + config.k() / ANSWER_EXTRA_PER_K));
+    }
+
     private List<NodeInfo> seeds(NodeId target) {
         return table.closestNodes(target, config.k());
     }
@@ -944,12 +961,12 @@ public final class DhtNode {
             return KrpcResponse.of(t, id);
         }
         if (query instanceof FindNodeQuery q) {
-            return KrpcResponse.builder(t, id).nodes(seeds(q.target())).build();
+            return KrpcResponse.builder(t, id).nodes(answerNodes(q.target())).build();
         }
         if (query instanceof GetPeersQuery q) {
             KrpcResponse.Builder b = KrpcResponse.builder(t, id).token(tokens.issue(from.getAddress()));
             List<InetSocketAddress> known = peers.peers(q.infoHash(), now);
-            return known.isEmpty() ? b.nodes(seeds(q.infoHash())).build() : b.values(known).build();
+            return known.isEmpty() ? b.nodes(answerNodes(q.infoHash())).build() : b.values(known).build();
         }
         if (query instanceof AnnouncePeerQuery q) {
             if (!tokens.isValid(from.getAddress(), q.token())) {
@@ -964,7 +981,7 @@ public final class DhtNode {
         if (query instanceof GetQuery q) {
             byte[] token = tokens.issue(from.getAddress());
             Optional<Item> item = items.get(q.target());
-            return fitted(seeds(q.target()), nodes -> {
+            return fitted(answerNodes(q.target()), nodes -> {
                 KrpcResponse.Builder b = KrpcResponse.builder(t, id).token(token).nodes(nodes);
                 if (item.isPresent() && item.get() instanceof Item.Mutable m) {
                     if (q.seq().isPresent() && m.seq() <= q.seq().getAsLong()) {

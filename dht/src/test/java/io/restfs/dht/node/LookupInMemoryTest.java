@@ -57,6 +57,34 @@ class LookupInMemoryTest {
     }
 
     @Test
+    void departedNodesStillInEveryTableDoNotHideTheFarthestOfTheKClosestLiveOnes() {
+        MemoryCluster cluster = new MemoryCluster(21, DhtConfig.defaults(), 5, 20);
+        cluster.grow(200);
+        List<String> wrong = new ArrayList<>();
+        List<DhtNode> gone = new ArrayList<>();
+        for (int round = 0; round < 10; round++) {
+            NodeId target = NodeId.random(cluster.seeds);
+            List<DhtNode> byDistance = new ArrayList<>(cluster.nodes);
+            byDistance.removeAll(gone);
+            byDistance.sort((a, b) -> target.compareDistance(a.id(), b.id()));
+            // The four closest depart silently: the tables near the target still hold them as good contacts, so an
+            // answer of exactly k = 20 carries them and only 16 live ones, and the farthest live ones of the true
+            // 20 closest may appear in no answer at all.
+            for (DhtNode n : byDistance.subList(0, 4)) {
+                cluster.network.setDown(n.localAddress(), true);
+                gone.add(n);
+            }
+            DhtNode from = byDistance.get(byDistance.size() - 1);
+            LookupResult r = cluster.await(from.lookup(target), 60_000);
+            List<NodeId> live = MemoryCluster.trueClosest(target, byDistance.subList(4, byDistance.size() - 1), 20);
+            if (!live.equals(r.nodes().stream().map(n -> n.id()).toList())) {
+                wrong.add("round " + round);
+            }
+        }
+        assertEquals(List.of(), wrong, "lookups that missed one of the true 20 closest live nodes");
+    }
+
+    @Test
     void deadPeersCostOneSoftTimeoutNotTheWholeLookup() {
         MemoryCluster cluster = new MemoryCluster(7, DhtConfig.defaults(), 5, 20);
         cluster.grow(120);
