@@ -43,7 +43,10 @@ import io.restfs.blockstore.kv.XodusKeyValueStore;
  * (durable). A put that returns is therefore on stable storage, and whatever moment the process
  * dies at, {@link #open} finds enough to settle it: temporary files are deleted, a PENDING entry is
  * kept only if its file is in place and verifies, entries whose file vanished are dropped, and a
- * file with no entry is re-indexed if its name is its content hash, otherwise quarantined.
+ * file with no entry is re-indexed if its name is its content hash, otherwise quarantined. A
+ * content-addressed shard (key = SHA-256 of its bytes, as every cluster shard is) skips the PENDING
+ * entry: a file of one that lands without its entry is re-indexed by that last rule anyway, so the
+ * entry would only cost an index sync per shard (one of four).
  *
  * <p>Thread-safe. Operations on one key are serialized by a striped lock; different keys proceed
  * in parallel.
@@ -213,22 +216,26 @@ public final class ShardStore implements AutoCloseable {
                 }
                 reserve(key, length);
                 boolean committed = false;
+                boolean moved = false;
                 Path tmp = tmpDir.resolve(key.hex() + "." + tmpSequence.incrementAndGet() + ".tmp");
                 try {
                     writeTemp(tmp, spec, in, length);
                     Instant now = clock.instant();
                     ShardMeta meta = new ShardMeta(spec, length, now, now, now);
-                    index.put(meta, ShardIndex.State.PENDING);
+                    if (!contentAddressed(spec)) {
+                        index.put(meta, ShardIndex.State.PENDING);
+                    }
                     Path target = pathFor(key);
                     ensureParent(target);
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                    moved = true;
                     fsyncDir(target.getParent());
                     index.put(meta, ShardIndex.State.COMMITTED);
                     committed = true;
                     return meta;
                 } finally {
                     if (!committed) {
-                        abandonWrite(key, tmp);
+                        abandonWrite(key, tmp, moved);
                     }
                     settle(length, committed);
                 }
@@ -625,14 +632,24 @@ public final class ShardStore implements AutoCloseable {
         }
     }
 
-    /** Cleans up after a write that failed part way; the index and files must not keep any of it. */
-    private void abandonWrite(ShardKey key, Path tmp) {
+    /** Whether the shard's key is the SHA-256 of its bytes, so a stray file of it names its own content. */
+    private static boolean contentAddressed(ShardSpec spec) {
+        return spec.key().equals(ShardKey.of(spec.sha256()));
+    }
+
+    /**
+     * Cleans up after a write that failed part way; the index and files must not keep any of it.
+     * {@code moved}: the file had been renamed into place (without a PENDING entry, only this says so).
+     */
+    private void abandonWrite(ShardKey key, Path tmp, boolean moved) {
         try {
             Files.deleteIfExists(tmp);
             Optional<ShardIndex.Entry> e = index.get(key);
             if (e.isPresent() && !e.get().committed()) {
                 Files.deleteIfExists(pathFor(key));
                 index.delete(key);
+            } else if (e.isEmpty() && moved) {
+                Files.deleteIfExists(pathFor(key));
             }
         } catch (IOException | RuntimeException cleanup) {
             // Whatever is left, the next open settles (temp files deleted, pending entries checked).
