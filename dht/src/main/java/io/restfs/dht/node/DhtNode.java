@@ -681,7 +681,11 @@ public final class DhtNode {
      * dead or spoofed, and only it counts as a failure.
      */
     private void checkNewContact(Contact c) {
-        if (c.kind() != PeerKind.ROUTING_ONLY && infos.get(c.id()).isEmpty()) {
+        if (c.kind() != PeerKind.ROUTING_ONLY && infos.get(c.id()).isPresent()) {
+            // Back in the table after it left it (a missed call, a forget): its info, signed by the key its id
+            // derives from, still says what it is; the new entry must say so too, or it would never hold data.
+            table.setKind(c.id(), PeerKind.RESTFS);
+        } else if (c.kind() != PeerKind.ROUTING_ONLY) {
             askInfo(c.id(), c.address());
         }
         if (c.lastResponseMillis() == Contact.NEVER) {

@@ -38,6 +38,22 @@ class PeerProtocolTest {
     }
 
     @Test
+    void aVerifiedPeerThatLeavesTheTableAndComesBackIsStillARestfsPeer() {
+        DhtNode node = cluster.add();
+        DhtNode peer = cluster.add();
+        cluster.await(node.bootstrap(List.of(peer.localAddress())), 10_000);
+        cluster.time.advance(5_000);
+        assertEquals(PeerKind.RESTFS, contact(node, peer.id()).orElseThrow().kind(), "verified on first contact");
+
+        cluster.await(node.forget(peer.id()), 1_000);
+        assertTrue(contact(node, peer.id()).isEmpty());
+        cluster.await(peer.ping(node.localAddress()), 10_000);
+        cluster.time.advance(5_000);
+        assertEquals(PeerKind.RESTFS, contact(node, peer.id()).orElseThrow().kind(),
+                "its verified info still holds: a data holder again");
+    }
+
+    @Test
     void mainlinePeerAnswering204StaysARoutingPeerButNeverHoldsData() {
         DhtNode node = cluster.add();
         DhtNode other = cluster.add();
