@@ -30,6 +30,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -68,6 +69,7 @@ import io.restfs.blockstore.store.CapacityExceededException;
 import io.restfs.blockstore.store.ShardStore;
 import io.restfs.blockstore.store.ShardStoreStats;
 import io.restfs.dht.crypto.Ed25519KeyPair;
+import io.restfs.dht.id.NodeId;
 import io.restfs.dht.node.DhtConfig;
 import io.restfs.dht.node.DhtNode;
 import io.restfs.node.meta.BucketIndex;
@@ -181,7 +183,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
      */
     public StorageService(DhtNode dht, ShardStore store, ShardTransferClient client, byte[] clusterKey,
             Publisher publisher, Clock clock, SecureRandom random, int codecThreadCount,
-            java.util.function.Predicate<io.restfs.dht.id.NodeId> knownGone) {
+            Predicate<NodeId> knownGone) {
         this.dht = dht;
         this.store = store;
         this.keys = new MetadataKeys(clusterKey);
