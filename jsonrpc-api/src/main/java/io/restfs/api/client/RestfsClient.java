@@ -214,7 +214,8 @@ public final class RestfsClient {
 
     /**
      * Streams {@code version} (newest when null) of {@code bucket}/{@code path} into {@code target} ({@code GET
-     * /o/...}), replacing it only once all bytes arrived and their SHA-256 matched the object's.
+     * /o/...}), replacing it only once all bytes arrived and their SHA-256 matched the object's (where the object's
+     * is known: not for a version {@link SegmentApi#put} wrote over several segments).
      */
     public ObjectInfo download(String bucket, String path, Long version, Path target, TransferListener listener)
             throws IOException {
@@ -532,6 +533,11 @@ public final class RestfsClient {
         @Override
         public byte[] get(String bucket, String path, Long version, int index) {
             return call("segment.get", byte[].class, bucket, path, version, index);
+        }
+
+        @Override
+        public ObjectInfo put(String bucket, String path, int index, byte[] data, Long expectedVersion) {
+            return call("segment.put", ObjectInfo.class, bucket, path, index, data, expectedVersion);
         }
 
         @Override

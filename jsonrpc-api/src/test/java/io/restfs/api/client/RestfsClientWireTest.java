@@ -89,6 +89,21 @@ class RestfsClientWireTest {
     }
 
     @Test
+    void segmentPutSendsIndexBeforeBase64DataAndExpectedVersionLast() {
+        answer = req -> result(req, "{\"bucket\":\"b\",\"path\":\"/p\",\"type\":\"FILE\",\"size\":5,\"mode\":420,"
+                + "\"owner\":\"\",\"mtimeMillis\":1,\"version\":4,\"sha256\":\"\",\"segments\":2}");
+        var info = client().segments().put("b", "/p", 1, "hello".getBytes(StandardCharsets.UTF_8), 3L);
+        assertEquals(4, info.version());
+        JsonNode req = lastRequest.get();
+        assertEquals("segment.put", req.get("method").asText());
+        JsonNode params = req.get("params");
+        assertEquals(5, params.size());
+        assertEquals(1, params.get(2).asInt());
+        assertEquals("aGVsbG8=", params.get(3).asText());
+        assertEquals(3, params.get(4).asLong());
+    }
+
+    @Test
     void errorsBecomeRestfsExceptionsWithTheirCode() {
         answer = req -> "{\"jsonrpc\":\"2.0\",\"id\":" + req.get("id") + ",\"error\":{\"code\":-32005,"
                 + "\"message\":\"conflict\",\"data\":\"/p is at version 3\"}}";

@@ -17,7 +17,8 @@ import java.util.Optional;
  * metadata key).
  *
  * <p>Layout: "RFSM", format 1, then version, deleted, mtime, size, mode, owner (UTF), plaintext SHA-256
- * (32 bytes, all zero for a tombstone), whether a previous manifest follows and it, the segment count and
+ * (32 bytes, all zero for a tombstone and where it is not known: a version made by writing one segment of a file of
+ * several), whether a previous manifest follows and it, the segment count and
  * each segment.
  */
 public record Manifest(long version, boolean deleted, long mtimeMillis, long size, int mode, String owner,

@@ -41,6 +41,7 @@ public final class RestfsApi {
             Map.entry("object.list", READ_BUCKET),
             Map.entry("object.versions", READ_BUCKET),
             Map.entry("segment.get", READ_BUCKET),
+            Map.entry("segment.put", WRITE_BUCKET),
             Map.entry("segment.locations", READ_BUCKET),
             Map.entry("cluster.status", new AccessRule.AnyToken()));
 

@@ -142,6 +142,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     /** Permissions recorded for files written through the API (rw-r--r--). */
     static final int DEFAULT_FILE_MODE = 0644;
     private static final Pattern BUCKET_NAME = Pattern.compile(Limits.BUCKET_NAME_PATTERN);
+    /** A manifest's whole-content hash where there is none: a delete's, and a segment write's over several segments. */
     private static final byte[] NO_HASH = new byte[32];
 
     private final DhtNode dht;
@@ -483,93 +484,127 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     }
 
     private ObjectInfo putStream(String bucket, String path, InputStream in, Long expectedVersion) throws IOException {
-        {
-            Bucket b = bucket(bucket);
-            String p = ObjectPaths.normalize(path);
-            if (p.equals(ObjectPaths.ROOT)) {
-                throw new RestfsException(ErrorCode.INVALID_PARAMS, "cannot write the root directory");
-            }
-            // The object's pointer and its parent's are read while the data is encoded and stored: neither read
-            // decides anything the data depends on, and both are only the first guesses of compare-and-swaps.
-            String parent = ObjectPaths.parent(p);
-            CompletableFuture<Optional<Pointer>> currentRead = readPointerAsync(b, p);
-            CompletableFuture<Optional<Pointer>> parentRead = readPointerAsync(b, parent);
-            if (expectedVersion != null) {
-                // Fail before storing any data when the check already fails.
-                checkExpected(b, p, join(currentRead), expectedVersion);
-            }
-            Optional<Pointer> parentDir = join(parentRead).filter(Pointer::liveDirectory);
-            if (parentDir.isEmpty()) {
-                mkdirs(b, parent);
-            }
-            CodecPolicy policy = codecPolicy(b.policy());
-            MessageDigest sha = sha256();
-            List<StoredSegment> segments = new ArrayList<>();
-            long size;
-            DigestInputStream din = new DigestInputStream(in, sha);
-            ArrayDeque<CompletableFuture<StoredSegment>> storing = new ArrayDeque<>();
-            try {
-                size = codec.encode(din, policy, b.key(), () -> SegmentId.random(random), seg -> {
-                    // Ship segments while the next ones encode, a few at a time (bounded memory).
-                    storing.add(CompletableFuture.supplyAsync(() -> shards.store(seg, b.policy().allowDoubleUp()),
-                            ioThreads));
-                    if (storing.size() > STORE_AHEAD_SEGMENTS) {
-                        segments.add(join(storing.poll()));
-                    }
-                });
-                while (!storing.isEmpty()) {
+        Bucket b = bucket(bucket);
+        String p = ObjectPaths.normalize(path);
+        if (p.equals(ObjectPaths.ROOT)) {
+            throw new RestfsException(ErrorCode.INVALID_PARAMS, "cannot write the root directory");
+        }
+        // The object's pointer and its parent's are read while the data is encoded and stored: neither read
+        // decides anything the data depends on, and both are only the first guesses of compare-and-swaps.
+        String parent = ObjectPaths.parent(p);
+        CompletableFuture<Optional<Pointer>> currentRead = readPointerAsync(b, p);
+        CompletableFuture<Optional<Pointer>> parentRead = readPointerAsync(b, parent);
+        if (expectedVersion != null) {
+            // Fail before storing any data when the check already fails.
+            checkExpected(b, p, join(currentRead), expectedVersion);
+        }
+        Optional<Pointer> parentDir = join(parentRead).filter(Pointer::liveDirectory);
+        if (parentDir.isEmpty()) {
+            mkdirs(b, parent);
+        }
+        MessageDigest sha = sha256();
+        StoredData data = storeData(b, new DigestInputStream(in, sha));
+        byte[] hash = sha.digest();
+        long mtime = clock.millis();
+        return commitFile(b, p, currentRead, parentDir, expectedVersion, (current, version, previous) -> new Manifest(
+                version, false, mtime, data.size(), DEFAULT_FILE_MODE, "", hash, data.segments(), previous));
+    }
+
+    /** What {@link #storeData} stored: the segments in order and the bytes they hold. */
+    private record StoredData(List<StoredSegment> segments, long size) {
+    }
+
+    /**
+     * Reads {@code in} to its end, cutting it into the bucket's segments, encoding each and storing its shards as
+     * soon as it is read (placed by XOR distance over the data nodes); never holds the whole body.
+     */
+    private StoredData storeData(Bucket b, InputStream in) throws IOException {
+        CodecPolicy policy = codecPolicy(b.policy());
+        List<StoredSegment> segments = new ArrayList<>();
+        ArrayDeque<CompletableFuture<StoredSegment>> storing = new ArrayDeque<>();
+        long size;
+        try {
+            size = codec.encode(in, policy, b.key(), () -> SegmentId.random(random), seg -> {
+                // Ship segments while the next ones encode, a few at a time (bounded memory).
+                storing.add(CompletableFuture.supplyAsync(() -> shards.store(seg, b.policy().allowDoubleUp()),
+                        ioThreads));
+                if (storing.size() > STORE_AHEAD_SEGMENTS) {
                     segments.add(join(storing.poll()));
                 }
-            } finally {
-                for (CompletableFuture<StoredSegment> f : storing) {
-                    f.handle((v, e) -> null).join();
-                }
+            });
+            while (!storing.isEmpty()) {
+                segments.add(join(storing.poll()));
             }
-            byte[] hash = sha.digest();
-            long mtime = clock.millis();
-            byte[] rejected = null;
-            for (int attempt = 0; ; attempt++) {
-                Optional<Pointer> current = attempt == 0 ? join(currentRead) : readPointer(b, p);
-                if (rejected != null && current.isPresent() && java.util.Arrays.equals(current.get().raw(), rejected)
-                        && attempt + 1 < MAX_CAS_ATTEMPTS) {
-                    // Our own losing copy, read before the winner replaced it: wait for the winner's.
-                    backoff(attempt);
-                    continue;
-                }
-                if (expectedVersion != null) {
-                    checkExpected(b, p, current, expectedVersion);
-                }
-                if (current.isPresent() && current.get().liveDirectory()) {
-                    throw new RestfsException(ErrorCode.CONFLICT, b.name() + p + " is a directory");
-                }
-                long version = current.map(c -> c.record().version()).orElse(0L) + 1;
-                Optional<StoredSegment> previous = current.filter(c -> c.record().type() == ObjectType.FILE)
-                        .flatMap(c -> c.record().ref());
-                Manifest m = new Manifest(version, false, mtime, size, DEFAULT_FILE_MODE, "", hash, segments, previous);
-                StoredSegment ref = writeBlob(m.encode());
-                PointerRecord rec = new PointerRecord(ObjectType.FILE, version, false, size, mtime, Optional.of(ref));
-                DirEntry entry = new DirEntry(ObjectPaths.name(p), ObjectType.FILE, size, mtime, version);
-                // The parent's new listing is written while the pointer is swapped; it is only swapped in (with
-                // compare-and-swap on the parent) once the pointer is, and is otherwise left unreferenced.
-                Optional<CompletableFuture<ListingChange>> listing = attempt == 0
-                        ? parentDir.map(dir -> CompletableFuture.supplyAsync(
-                                () -> prepareListing(b, dir, addition(entry)), ioThreads))
-                        : Optional.empty();
-                PointerStore.Outcome outcome = writePointer(b, p, current, rec);
-                if (outcome == PointerStore.Outcome.STORED
-                        || (outcome == PointerStore.Outcome.UNCERTAIN && chainHolds(b, p, ref, version))) {
-                    updateListing(b, parent, addition(entry), listing);
-                    boolean created = current.isEmpty() || !current.get().live();
-                    publish(b.name(), created ? BucketEvent.CREATED : BucketEvent.CHANGED, p, version);
-                    return info(b, p, m);
-                }
-                rejected = rec.encode();
-                if (expectedVersion != null || attempt + 1 >= MAX_CAS_ATTEMPTS) {
-                    throw new RestfsException(ErrorCode.CONFLICT, b.name() + p + " was written concurrently"
-                            + (expectedVersion != null ? " (expected version " + expectedVersion + ")" : ""));
-                }
+        } finally {
+            for (CompletableFuture<StoredSegment> f : storing) {
+                f.handle((v, e) -> null).join();
+            }
+        }
+        return new StoredData(segments, size);
+    }
+
+    /**
+     * The manifest of the version a write makes on top of {@code current} (the object's pointer as just read), as
+     * {@code version} with {@code previous} (the current file version's manifest, if any) before it. Called again
+     * after each lost swap, with the winner as {@code current}.
+     */
+    private interface NextVersion {
+        Manifest on(Optional<Pointer> current, long version, Optional<StoredSegment> previous);
+    }
+
+    /**
+     * Makes file {@code p}'s next version: writes the manifest {@code next} builds and swaps the pointer to it with
+     * compare-and-swap, then lists it in its parent and publishes the change. A swap lost to another writer is
+     * {@link ErrorCode#CONFLICT} when {@code expectedVersion} is set, and is otherwise tried again on top of the
+     * winner. {@code currentRead} is the first read of the pointer, {@code parentDir} the parent directory's pointer
+     * when it was read live (its new listing is then written while the pointer is swapped).
+     */
+    private ObjectInfo commitFile(Bucket b, String p, CompletableFuture<Optional<Pointer>> currentRead,
+            Optional<Pointer> parentDir, Long expectedVersion, NextVersion next) {
+        String parent = ObjectPaths.parent(p);
+        byte[] rejected = null;
+        for (int attempt = 0; ; attempt++) {
+            Optional<Pointer> current = attempt == 0 ? join(currentRead) : readPointer(b, p);
+            if (rejected != null && current.isPresent() && java.util.Arrays.equals(current.get().raw(), rejected)
+                    && attempt + 1 < MAX_CAS_ATTEMPTS) {
+                // Our own losing copy, read before the winner replaced it: wait for the winner's.
                 backoff(attempt);
+                continue;
             }
+            if (expectedVersion != null) {
+                checkExpected(b, p, current, expectedVersion);
+            }
+            if (current.isPresent() && current.get().liveDirectory()) {
+                throw new RestfsException(ErrorCode.CONFLICT, b.name() + p + " is a directory");
+            }
+            long version = current.map(c -> c.record().version()).orElse(0L) + 1;
+            Optional<StoredSegment> previous = current.filter(c -> c.record().type() == ObjectType.FILE)
+                    .flatMap(c -> c.record().ref());
+            Manifest m = next.on(current, version, previous);
+            StoredSegment ref = writeBlob(m.encode());
+            PointerRecord rec = new PointerRecord(ObjectType.FILE, version, false, m.size(), m.mtimeMillis(),
+                    Optional.of(ref));
+            DirEntry entry = new DirEntry(ObjectPaths.name(p), ObjectType.FILE, m.size(), m.mtimeMillis(), version);
+            // The parent's new listing is written while the pointer is swapped; it is only swapped in (with
+            // compare-and-swap on the parent) once the pointer is, and is otherwise left unreferenced.
+            Optional<CompletableFuture<ListingChange>> listing = attempt == 0
+                    ? parentDir.map(dir -> CompletableFuture.supplyAsync(
+                            () -> prepareListing(b, dir, addition(entry)), ioThreads))
+                    : Optional.empty();
+            PointerStore.Outcome outcome = writePointer(b, p, current, rec);
+            if (outcome == PointerStore.Outcome.STORED
+                    || (outcome == PointerStore.Outcome.UNCERTAIN && chainHolds(b, p, ref, version))) {
+                updateListing(b, parent, addition(entry), listing);
+                boolean created = current.isEmpty() || !current.get().live();
+                publish(b.name(), created ? BucketEvent.CREATED : BucketEvent.CHANGED, p, version);
+                return info(b, p, m);
+            }
+            rejected = rec.encode();
+            if (expectedVersion != null || attempt + 1 >= MAX_CAS_ATTEMPTS) {
+                throw new RestfsException(ErrorCode.CONFLICT, b.name() + p + " was written concurrently"
+                        + (expectedVersion != null ? " (expected version " + expectedVersion + ")" : ""));
+            }
+            backoff(attempt);
         }
     }
 
@@ -802,7 +837,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             while (next.isPresent() && out.size() < MAX_VERSIONS_LISTED) {
                 Manifest m = readManifest(next.get());
                 out.add(new ObjectVersion(m.version(), m.size(), m.mtimeMillis(),
-                        m.deleted() ? "" : HexFormat.of().formatHex(m.sha256()), m.deleted()));
+                        hashHex(m), m.deleted()));
                 next = m.previous();
             }
             return out;
@@ -823,6 +858,89 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             }
             return decodeSegment(m.segments().get(index), b.key());
         });
+    }
+
+    @Override
+    public ObjectInfo put(String bucket, String path, int index, byte[] data, Long expectedVersion) {
+        return guard(() -> {
+            if (data == null || data.length == 0) {
+                throw new RestfsException(ErrorCode.INVALID_PARAMS, "segment " + index + ": no data; a segment holds"
+                        + " at least one byte");
+            }
+            if (data.length > Limits.MAX_INLINE_BODY_BYTES) {
+                throw new RestfsException(ErrorCode.TOO_LARGE, "segment of " + data.length + " bytes exceeds the"
+                        + " inline limit of " + Limits.MAX_INLINE_BODY_BYTES);
+            }
+            Bucket b = bucket(bucket);
+            String p = ObjectPaths.normalize(path);
+            CompletableFuture<Optional<Pointer>> currentRead = readPointerAsync(b, p);
+            CompletableFuture<Optional<Pointer>> parentRead = readPointerAsync(b, ObjectPaths.parent(p));
+            // Fail before storing any data when the write is refused already; each retry checks again.
+            if (expectedVersion != null) {
+                checkExpected(b, p, join(currentRead), expectedVersion);
+            }
+            segmentWriteBase(b, p, join(currentRead), index, data.length);
+            Optional<Pointer> parentDir = join(parentRead).filter(Pointer::liveDirectory);
+            StoredSegment written;
+            try {
+                written = storeData(b, new ByteArrayInputStream(data)).segments().get(0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            byte[] hash = sha256().digest(data);
+            long mtime = clock.millis();
+            return commitFile(b, p, currentRead, parentDir, expectedVersion, (current, version, previous) -> {
+                Manifest base = segmentWriteBase(b, p, current, index, data.length);
+                List<StoredSegment> segments = new ArrayList<>(base.segments());
+                long size = base.size() + data.length;
+                if (index < segments.size()) {
+                    size -= segments.set(index, written).length();
+                } else {
+                    segments.add(written);
+                }
+                return new Manifest(version, false, mtime, size, base.mode(), base.owner(),
+                        segments.size() == 1 ? hash : NO_HASH, segments, previous);
+            });
+        });
+    }
+
+    /**
+     * The manifest that writing {@code length} bytes as segment {@code index} of file {@code p} builds on, read
+     * from its pointer {@code current}; refuses the write when the file or the segment's place in it does not allow
+     * it (see {@link SegmentApi#put}).
+     */
+    private Manifest segmentWriteBase(Bucket b, String p, Optional<Pointer> current, int index, int length) {
+        Pointer ptr = current.filter(Pointer::live).orElseThrow(() -> new RestfsException(ErrorCode.NOT_FOUND,
+                "no file " + b.name() + p + "; create it with object.put before writing its segments"));
+        if (ptr.record().type() != ObjectType.FILE) {
+            throw new RestfsException(ErrorCode.INVALID_PARAMS, b.name() + p + " is a directory; it has no segments");
+        }
+        int full = b.policy().segmentSize();
+        if (length > full) {
+            throw new RestfsException(ErrorCode.TOO_LARGE, "segment of " + length + " bytes exceeds " + b.name()
+                    + "'s segment size of " + full);
+        }
+        Manifest m = readManifest(ptr.record().ref().orElseThrow(() -> new RestfsException(ErrorCode.INTEGRITY,
+                b.name() + p + " version " + ptr.record().version() + " names no manifest")));
+        int count = m.segments().size();
+        String at = b.name() + p + " version " + m.version() + " has " + count + " segments";
+        if (index < 0 || index > count) {
+            throw new RestfsException(ErrorCode.INVALID_PARAMS, at + ": no segment " + index + " to write (0 to "
+                    + count + ", where " + count + " appends)");
+        }
+        if (index < count - 1 && length != full) {
+            throw new RestfsException(ErrorCode.INVALID_PARAMS, at + ": segment " + index + " is not the last, so it"
+                    + " must be exactly " + full + " bytes, not " + length);
+        }
+        if (index == count && count > 0 && m.segments().get(count - 1).length() != full) {
+            throw new RestfsException(ErrorCode.INVALID_PARAMS, at + ": the last one holds "
+                    + m.segments().get(count - 1).length() + " of " + full + " bytes, so nothing can follow it;"
+                    + " write segment " + (count - 1) + " instead");
+        }
+        if (index == count && count >= Manifest.MAX_SEGMENTS) {
+            throw new RestfsException(ErrorCode.TOO_LARGE, at + ", the most a file may have");
+        }
+        return m;
     }
 
     @Override
@@ -1182,7 +1300,13 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
 
     private ObjectInfo info(Bucket b, String p, Manifest m) {
         return new ObjectInfo(b.name(), p, ObjectType.FILE, m.size(), m.mode(), m.owner(), m.mtimeMillis(),
-                m.version(), HexFormat.of().formatHex(m.sha256()), m.segments().size());
+                m.version(), hashHex(m), m.segments().size());
+    }
+
+    /** The whole content's SHA-256 in hex; empty for a delete and where it is not known ({@link SegmentApi#put}). */
+    private static String hashHex(Manifest m) {
+        byte[] h = m.sha256();
+        return m.deleted() || java.util.Arrays.equals(h, NO_HASH) ? "" : HexFormat.of().formatHex(h);
     }
 
     private static ObjectInfo dirInfo(Bucket b, String p, PointerRecord r) {

@@ -113,6 +113,47 @@ class StorageEndToEndTest {
     }
 
     @Test
+    void segmentPutThroughTheClientNeedsWriteRightsOnTheBucket() throws Exception {
+        int segment = 256 << 10;
+        byte[] body = new byte[2 * segment + 50];
+        new Random(12).nextBytes(body);
+        ObjectInfo v1 = admin.objects().put("e2e", "/seg.bin", body, null);
+        byte[] first = new byte[segment];
+        new Random(13).nextBytes(first);
+
+        RestfsClient reader = RestfsClient.connect(server.uri(), tokens.create(Grant.on(Set.of("e2e"), Set.of()), "r"));
+        RestfsException refused = assertThrows(RestfsException.class,
+                () -> reader.segments().put("e2e", "/seg.bin", 0, first, v1.version()));
+        assertEquals(ErrorCode.FORBIDDEN, refused.code());
+        RestfsClient otherWriter = RestfsClient.connect(server.uri(),
+                tokens.create(Grant.on(Set.of(), Set.of("elsewhere")), "w-elsewhere"));
+        assertEquals(ErrorCode.FORBIDDEN, assertThrows(RestfsException.class,
+                () -> otherWriter.segments().put("e2e", "/seg.bin", 0, first, null)).code());
+
+        RestfsClient writer = RestfsClient.connect(server.uri(), tokens.create(Grant.on(Set.of(), Set.of("e2e")), "w"));
+        ObjectInfo v2 = writer.segments().put("e2e", "/seg.bin", 0, first, v1.version());
+        assertEquals(v1.version() + 1, v2.version());
+        byte[] expected = body.clone();
+        System.arraycopy(first, 0, expected, 0, segment);
+        assertArrayEquals(expected, reader.objects().get("e2e", "/seg.bin", null));
+        assertArrayEquals(body, reader.objects().get("e2e", "/seg.bin", v1.version()));
+        assertArrayEquals(first, reader.segments().get("e2e", "/seg.bin", null, 0));
+        RestfsException conflict = assertThrows(RestfsException.class,
+                () -> writer.segments().put("e2e", "/seg.bin", 1, first, v1.version()));
+        assertEquals(ErrorCode.CONFLICT, conflict.code());
+        assertTrue(conflict.detail().contains("version " + v2.version()), conflict.detail());
+        // A streamed download of the new version, whose whole-file hash is not known, still verifies and completes.
+        Path back = dir.resolve("seg-back.bin");
+        admin.download("e2e", "/seg.bin", null, back, TransferListener.NONE);
+        assertArrayEquals(expected, Files.readAllBytes(back));
+        ClientCommandsTest.Run get = ClientCommandsTest.run(new io.restfs.node.cli.Main(), "get", "-q", "e2e/seg.bin",
+                back.toString(), "--node", server.uri().toString(), "--token", tokens.create(Grant.adminGrant(), "g"));
+        assertEquals(0, get.code(), get.err());
+        assertTrue(get.out().contains("no whole-file SHA-256 to check"), get.out());
+        assertArrayEquals(expected, Files.readAllBytes(back));
+    }
+
+    @Test
     void cliStatShowsWhereEachShardLives() throws Exception {
         admin.objects().put("e2e", "/stat.txt", new byte[1000], null);
         ClientCommandsTest.Run r = ClientCommandsTest.run(new io.restfs.node.cli.Main(), "stat", "e2e/stat.txt",

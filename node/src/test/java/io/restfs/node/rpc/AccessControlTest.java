@@ -73,6 +73,7 @@ class AccessControlTest {
         assertCode(ErrorCode.FORBIDDEN, () -> readerOfA.objects().mkdir("alpha", "/d"));
         assertCode(ErrorCode.FORBIDDEN, () -> readerOfA.objects().rename("alpha", "/a.txt", "/z.txt"));
         assertCode(ErrorCode.FORBIDDEN, () -> readerOfA.objects().delete("alpha", "/a.txt"));
+        assertCode(ErrorCode.FORBIDDEN, () -> readerOfA.segments().put("alpha", "/a.txt", 0, bytes("x"), null));
         assertCode(ErrorCode.FORBIDDEN, () -> readerOfAll.objects().put("beta", "/new", bytes("x"), null));
     }
 
@@ -81,6 +82,9 @@ class AccessControlTest {
         writerOfA.objects().put("alpha", "/w.txt", bytes("written"), null);
         assertArrayEquals(bytes("written"), writerOfA.objects().get("alpha", "/w.txt", null));
         assertCode(ErrorCode.FORBIDDEN, () -> writerOfA.objects().put("beta", "/w.txt", bytes("x"), null));
+        writerOfA.segments().put("alpha", "/w.txt", 0, bytes("rewritten"), null);
+        assertArrayEquals(bytes("rewritten"), readerOfA.objects().get("alpha", "/w.txt", null));
+        assertCode(ErrorCode.FORBIDDEN, () -> writerOfA.segments().put("beta", "/b.txt", 0, bytes("x"), null));
     }
 
     @Test

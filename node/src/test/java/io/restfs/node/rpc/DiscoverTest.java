@@ -75,6 +75,14 @@ class DiscoverTest {
         assertEquals("integer", put.path("params").get(3).path("schema").path("type").asText());
         assertEquals("object", put.path("result").path("schema").path("type").asText());
         assertTrue(put.path("result").path("schema").path("properties").has("sha256"));
+        JsonNode segmentPut = byName.get("segment.put");
+        List<String> segmentPutParams = new ArrayList<>();
+        for (JsonNode p : segmentPut.path("params")) {
+            segmentPutParams.add(p.path("name").asText() + (p.path("required").asBoolean() ? "" : "?"));
+        }
+        assertEquals(List.of("bucket", "path", "index", "data", "expectedVersion?"), segmentPutParams);
+        assertEquals("needs write rights on the bucket", segmentPut.path("summary").asText());
+        assertEquals("ObjectInfo", segmentPut.path("result").path("schema").path("title").asText());
         JsonNode list = byName.get("bucket.list").path("result").path("schema");
         assertEquals("array", list.path("type").asText());
         assertEquals("integer", list.path("items").path("properties").path("policy").path("properties").path("k")

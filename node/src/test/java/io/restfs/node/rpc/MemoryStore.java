@@ -290,6 +290,24 @@ public final class MemoryStore implements BucketApi, ObjectApi, SegmentApi, Clus
         return Arrays.copyOfRange(data, index * size, (int) Math.min(data.length, (long) (index + 1) * size));
     }
 
+    /** The storage service's rules in short: in range, at most a segment, the whole file kept cut at segments. */
+    @Override
+    public synchronized ObjectInfo put(String bucket, String path, int index, byte[] data, Long expectedVersion) {
+        ObjectInfo info = stat(bucket, path, null);
+        int size = bucket(bucket).policy().segmentSize();
+        long start = (long) index * size;
+        if (info.type() != ObjectType.FILE || index < 0 || start > info.size() || data.length == 0
+                || data.length > size || (start + data.length < info.size() && data.length != size)) {
+            throw new RestfsException(ErrorCode.INVALID_PARAMS, "cannot write " + data.length + " bytes as segment "
+                    + index + " of " + bucket + info.path());
+        }
+        byte[] old = get(bucket, path, null);
+        boolean last = start + size >= old.length;
+        byte[] next = Arrays.copyOf(old, last ? (int) start + data.length : old.length);
+        System.arraycopy(data, 0, next, (int) start, data.length);
+        return put(bucket, path, next, expectedVersion == null ? info.version() : expectedVersion);
+    }
+
     @Override
     public synchronized List<SegmentInfo> locations(String bucket, String path, Long version) {
         ObjectInfo info = stat(bucket, path, version);

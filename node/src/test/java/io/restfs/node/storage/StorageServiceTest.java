@@ -3,6 +3,7 @@ package io.restfs.node.storage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -30,6 +32,7 @@ import io.restfs.api.BucketInfo;
 import io.restfs.api.BucketPolicy;
 import io.restfs.api.DirEntry;
 import io.restfs.api.ErrorCode;
+import io.restfs.api.Limits;
 import io.restfs.api.ObjectInfo;
 import io.restfs.api.ObjectType;
 import io.restfs.api.ObjectVersion;
@@ -296,14 +299,19 @@ class StorageServiceTest {
         n.storage.put("events", "/x", random(10, 1), null);
         n.storage.put("events", "/x", random(10, 2), null);
         n.storage.delete("events", "/x");
+        assertEquals(List.of("created / 1", "created /x 1", "changed /x 2", "deleted /x 3"), published(n, "events", 0));
+    }
+
+    /** What {@code n} published on {@code bucket}'s topic from its {@code from}-th event on: "type path version". */
+    static List<String> published(LocalCluster.Node n, String bucket, int from) {
         List<String> seen = new ArrayList<>();
-        for (int i = 0; i < n.events.size(); i++) {
-            if (n.topics.get(i).equals("bucket.events")) {
+        for (int i = from; i < n.events.size(); i++) {
+            if (n.topics.get(i).equals("bucket." + bucket)) {
                 BucketEvent e = n.events.get(i);
                 seen.add(e.type() + " " + e.path() + " " + e.version());
             }
         }
-        assertEquals(List.of("created / 1", "created /x 1", "changed /x 2", "deleted /x 3"), seen);
+        return seen;
     }
 
     @Test
@@ -342,5 +350,159 @@ class StorageServiceTest {
         assertArrayEquals(body, cluster.storage(3).get("wide-doubled", "/f", null));
         List<ShardLocation> shards = s.locations("wide-doubled", "/f", null).get(0).shards();
         assertEquals(6, shards.stream().map(ShardLocation::nodeId).distinct().count(), "every node used");
+    }
+
+    // ---------------------------------------------------------------------------------------- segment.put
+
+    static byte[] spliced(byte[] body, int index, byte[] segment) {
+        byte[] out = Arrays.copyOf(body, Math.max(body.length, index * SEGMENT + segment.length));
+        System.arraycopy(segment, 0, out, index * SEGMENT, segment.length);
+        return out;
+    }
+
+    @Test
+    void segmentPutOfTheMiddleSegmentMakesAVersionThatKeepsTheOtherSegmentsShards() throws Exception {
+        LocalCluster.Node writer = cluster.node(1);
+        writer.storage.create("seg-rewrite", SMALL_SEGMENTS);
+        byte[] body = random(2 * SEGMENT + 1000, 1);
+        writer.storage.put("seg-rewrite", "/f", body, null);
+        List<SegmentInfo> before = cluster.storage(0).locations("seg-rewrite", "/f", null);
+        int eventsBefore = writer.events.size();
+
+        byte[] middle = random(SEGMENT, 2);
+        ObjectInfo v2 = writer.storage.put("seg-rewrite", "/f", 1, middle, null);
+
+        byte[] expected = spliced(body, 1, middle);
+        assertEquals(2, v2.version());
+        assertEquals(body.length, v2.size());
+        assertEquals(3, v2.segments());
+        assertEquals("", v2.sha256(), "the whole file's hash is not known after a segment write");
+        assertArrayEquals(expected, cluster.storage(4).get("seg-rewrite", "/f", null), "read through another node");
+        assertArrayEquals(body, cluster.storage(5).get("seg-rewrite", "/f", 1L), "the old version reads the old bytes");
+        assertArrayEquals(middle, cluster.storage(3).get("seg-rewrite", "/f", null, 1));
+        List<SegmentInfo> after = cluster.storage(0).locations("seg-rewrite", "/f", null);
+        assertEquals(before.get(0), after.get(0), "segment 0 is the same stored segment, shards and holders");
+        assertEquals(before.get(2).segmentId(), after.get(2).segmentId());
+        assertNotEquals(before.get(1).segmentId(), after.get(1).segmentId());
+        assertEquals(List.of(2L, 1L), cluster.storage(0).versions("seg-rewrite", "/f").stream()
+                .map(ObjectVersion::version).toList());
+        assertEquals(body.length, cluster.storage(0).list("seg-rewrite", "/").get(0).size());
+        assertEquals(2, cluster.storage(0).list("seg-rewrite", "/").get(0).version());
+        assertEquals(List.of("changed /f 2"), published(writer, "seg-rewrite", eventsBefore));
+    }
+
+    @Test
+    void segmentPutAppendsAfterAFullLastSegmentOnlyAndTheLastMayChangeLength() throws Exception {
+        StorageService s = cluster.storage(2);
+        s.create("seg-append", SMALL_SEGMENTS);
+        byte[] body = random(2 * SEGMENT, 3);
+        s.put("seg-append", "/f", body, null);
+
+        byte[] tail = random(500, 4);
+        ObjectInfo appended = s.put("seg-append", "/f", 2, tail, 1L);
+        assertEquals(2 * SEGMENT + 500, appended.size());
+        assertEquals(3, appended.segments());
+        byte[] expected = spliced(body, 2, tail);
+        assertArrayEquals(expected, cluster.storage(0).get("seg-append", "/f", null));
+
+        refused(ErrorCode.INVALID_PARAMS, () -> s.put("seg-append", "/f", 3, tail, null));
+        byte[] longer = random(SEGMENT - 1, 5);
+        assertEquals(2 * SEGMENT + longer.length, s.put("seg-append", "/f", 2, longer, 2L).size());
+        byte[] shorter = random(7, 6);
+        ObjectInfo v4 = s.put("seg-append", "/f", 2, shorter, 3L);
+        assertEquals(2 * SEGMENT + 7, v4.size());
+        assertArrayEquals(spliced(body, 2, shorter), cluster.storage(5).get("seg-append", "/f", null));
+
+        // An empty file takes segment 0; a file of one segment knows its hash.
+        s.put("seg-append", "/empty", new byte[0], null);
+        byte[] first = random(100, 7);
+        ObjectInfo one = cluster.storage(3).put("seg-append", "/empty", 0, first, null);
+        assertEquals(sha256(first), one.sha256());
+        assertArrayEquals(first, cluster.storage(4).get("seg-append", "/empty", null));
+        assertEquals(sha256(first), cluster.storage(4).stat("seg-append", "/empty", null).sha256());
+    }
+
+    @Test
+    void segmentPutWithExpectedVersionIsACompareAndSwap() throws Exception {
+        StorageService s = cluster.storage(3);
+        s.create("seg-cas", SMALL_SEGMENTS);
+        byte[] body = random(3 * SEGMENT, 8);
+        s.put("seg-cas", "/f", body, null);
+        assertEquals(2, s.put("seg-cas", "/f", 0, random(SEGMENT, 9), 1L).version());
+        refused(ErrorCode.CONFLICT,
+                () -> cluster.storage(4).put("seg-cas", "/f", 2, random(SEGMENT, 10), 1L));
+        ObjectInfo now = cluster.storage(0).stat("seg-cas", "/f", null);
+        assertEquals(2, now.version(), "the losing write made no version");
+        assertArrayEquals(spliced(body, 0, random(SEGMENT, 9)), cluster.storage(0).get("seg-cas", "/f", null));
+    }
+
+    @Test
+    void segmentPutsOfDifferentSegmentsRacingWithoutExpectedVersionBothLand() throws Exception {
+        cluster.storage(0).create("seg-race", SMALL_SEGMENTS);
+        byte[] body = random(2 * SEGMENT, 11);
+        cluster.storage(0).put("seg-race", "/f", body, null);
+        byte[] zero = random(SEGMENT, 12);
+        byte[] one = random(SEGMENT, 13);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<ObjectInfo> a = pool.submit(() -> cluster.storage(1).put("seg-race", "/f", 0, zero, null));
+            Future<ObjectInfo> b = pool.submit(() -> cluster.storage(2).put("seg-race", "/f", 1, one, null));
+            assertNotEquals(a.get().version(), b.get().version());
+        } finally {
+            pool.shutdownNow();
+        }
+        byte[] both = spliced(spliced(body, 0, zero), 1, one);
+        assertArrayEquals(both, cluster.storage(5).get("seg-race", "/f", null), "neither write was lost");
+        // Each write is a version; a loser building on the other's copy can add one (see StorageService).
+        assertTrue(cluster.storage(5).stat("seg-race", "/f", null).version() >= 3);
+    }
+
+    @Test
+    void refusedSegmentPutsNameTheProblemAndStoreNothing() {
+        StorageService s = cluster.storage(4);
+        s.create("seg-refuse", SMALL_SEGMENTS);
+        byte[] body = random(2 * SEGMENT + 10, 14);
+        s.put("seg-refuse", "/f", body, null);
+        s.mkdir("seg-refuse", "/d");
+        long shardsBefore = storedShards();
+        byte[] full = random(SEGMENT, 15);
+
+        assertTrue(refused(ErrorCode.INVALID_PARAMS, () -> s.put("seg-refuse", "/d", 0, full, null))
+                .getMessage().contains("directory"));
+        assertTrue(refused(ErrorCode.NOT_FOUND, () -> s.put("seg-refuse", "/nope", 0, full, null))
+                .getMessage().contains("object.put"));
+        refused(ErrorCode.NOT_FOUND, () -> s.put("no-such-bucket", "/f", 0, full, null));
+        refused(ErrorCode.INVALID_PARAMS, () -> s.put("seg-refuse", "/f", -1, full, null));
+        assertTrue(refused(ErrorCode.INVALID_PARAMS, () -> s.put("seg-refuse", "/f", 4, full, null))
+                .getMessage().contains("has 3 segments"));
+        assertTrue(refused(ErrorCode.INVALID_PARAMS,
+                () -> s.put("seg-refuse", "/f", 3, full, null)).getMessage().contains("write segment 2 instead"));
+        assertTrue(refused(ErrorCode.INVALID_PARAMS,
+                () -> s.put("seg-refuse", "/f", 1, random(SEGMENT - 1, 16), null)).getMessage()
+                .contains("exactly " + SEGMENT));
+        assertTrue(refused(ErrorCode.TOO_LARGE,
+                () -> s.put("seg-refuse", "/f", 2, random(SEGMENT + 1, 17), null)).getMessage()
+                .contains("segment size"));
+        refused(ErrorCode.INVALID_PARAMS, () -> s.put("seg-refuse", "/f", 2, new byte[0], null));
+        refused(ErrorCode.INVALID_PARAMS, () -> s.put("seg-refuse", "/f", 2, null, null));
+        refused(ErrorCode.CONFLICT, () -> s.put("seg-refuse", "/f", 0, full, 7L));
+
+        assertEquals(1, cluster.storage(0).stat("seg-refuse", "/f", null).version(), "no refused write made a version");
+        assertEquals(shardsBefore, storedShards(), "no refused write stored a shard");
+
+        // Over the inline limit: only a bucket with segments larger than the limit lets a segment get there.
+        s.create("seg-huge", new BucketPolicy(2, 1, 32 << 20, true, true, false));
+        s.put("seg-huge", "/f", new byte[1], null);
+        assertTrue(refused(ErrorCode.TOO_LARGE,
+                () -> s.put("seg-huge", "/f", 0, new byte[Limits.MAX_INLINE_BODY_BYTES + 1], null)).getMessage()
+                .contains("inline limit"));
+    }
+
+    private static long storedShards() {
+        long n = 0;
+        for (int i = 0; i < cluster.size(); i++) {
+            n += cluster.node(i).store.stats().shardCount();
+        }
+        return n;
     }
 }

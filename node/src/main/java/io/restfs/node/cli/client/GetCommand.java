@@ -12,7 +12,8 @@ import java.nio.file.Path;
 
 /** {@code restfs get BUCKET/PATH [FILE]}: streams an object version into a local file, checking its SHA-256. */
 @Command(name = "get", mixinStandardHelpOptions = true, description = "Fetch BUCKET/PATH into FILE (default: its "
-        + "name, in the current directory); the SHA-256 is checked before the file is replaced.")
+        + "name, in the current directory); the SHA-256 is checked before the file is replaced (where the node knows "
+        + "it: not for a version written segment by segment).")
 public final class GetCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "BUCKET/PATH")
     String from;
@@ -43,8 +44,11 @@ public final class GetCommand extends ClientCommand {
             info = client.download(t.bucket(), t.path(), info.version(), dest, p.listener());
         }
         double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-        out.printf(java.util.Locale.ROOT, "fetched %s%s version %d into %s: %s, SHA-256 verified, %.1f MB/s%n",
-                info.bucket(), info.path(), info.version(), dest, size(info.size()), info.size() / 1e6 / secs);
+        // A version written segment by segment has no whole-file hash to check against (see SegmentApi.put).
+        out.printf(java.util.Locale.ROOT, "fetched %s%s version %d into %s: %s, %s, %.1f MB/s%n",
+                info.bucket(), info.path(), info.version(), dest, size(info.size()),
+                info.sha256().isEmpty() ? "no whole-file SHA-256 to check" : "SHA-256 verified",
+                info.size() / 1e6 / secs);
         return 0;
     }
 }
