@@ -88,6 +88,29 @@ class ClientCommandsTest {
     }
 
     @Test
+    void putWithSegmentWritesOneSegmentAsANewVersion() throws Exception {
+        assertOk(restfs("bucket", "create", "cli-seg", "--k", "2", "--m", "1", "--segment-size", "4k"));
+        byte[] data = new byte[10_000];
+        new Random(4).nextBytes(data);
+        assertOk(restfs("put", "-q", Files.write(dir.resolve("seg-all.bin"), data).toString(), "cli-seg/f"));
+        byte[] middle = new byte[4096];
+        new Random(5).nextBytes(middle);
+        Path one = Files.write(dir.resolve("seg-one.bin"), middle);
+        Run put = restfs("put", one.toString(), "cli-seg/f", "--segment", "1", "--expect-version", "1");
+        assertOk(put);
+        assertEquals("stored segment 1 of cli-seg/f version 2: 9.8 KiB in 3 segments", put.out().strip());
+        byte[] expected = data.clone();
+        System.arraycopy(middle, 0, expected, 4096, 4096);
+        assertArrayEquals(expected, fx.admin().objects().get("cli-seg", "/f", null));
+        Run stale = restfs("put", one.toString(), "cli-seg/f", "--segment", "1", "--expect-version", "1");
+        assertEquals(1, stale.code());
+        assertTrue(stale.err().startsWith("restfs put: conflict: "), stale.err());
+        Run beyond = restfs("put", one.toString(), "cli-seg/f", "--segment", "5");
+        assertEquals(1, beyond.code());
+        assertTrue(beyond.err().startsWith("restfs put: invalid params: "), beyond.err());
+    }
+
+    @Test
     void filesRoundTripThroughPutGetLsStatVersionsMvRm() throws Exception {
         assertOk(restfs("bucket", "create", "files", "--k", "2", "--m", "1", "--segment-size", "4k"));
         byte[] data = new byte[10_000];
