@@ -4,7 +4,10 @@ import java.util.List;
 
 /** JSON-RPC service {@code segment}: one segment's bytes and where its shards live. */
 public interface SegmentApi {
-    /** The plaintext of segment {@code index} of an object version (newest when null). */
+    /**
+     * The plaintext of segment {@code index} of an object version (newest when null); {@link ErrorCode#TOO_LARGE} for
+     * a segment over {@link Limits#MAX_INLINE_BODY_BYTES} (read its range from the streaming endpoint instead).
+     */
     byte[] get(String bucket, String path, Long version, int index);
 
     /**

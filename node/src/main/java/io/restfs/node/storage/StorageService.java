@@ -856,7 +856,17 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                 throw new RestfsException(ErrorCode.INVALID_PARAMS, b.name() + p + " version " + m.version()
                         + " has " + m.segments().size() + " segments, no segment " + index);
             }
-            return decodeSegment(m.segments().get(index), b.key());
+            StoredSegment s = m.segments().get(index);
+            if (s.length() > Limits.MAX_INLINE_BODY_BYTES) {
+                long offset = 0;
+                for (int i = 0; i < index; i++) {
+                    offset += m.segments().get(i).length();
+                }
+                throw new RestfsException(ErrorCode.TOO_LARGE, "segment " + index + " of " + b.name() + p + " is "
+                        + s.length() + " bytes, over the inline limit of " + Limits.MAX_INLINE_BODY_BYTES
+                        + "; read bytes " + offset + "-" + (offset + s.length() - 1) + " from the streaming endpoint");
+            }
+            return decodeSegment(s, b.key());
         });
     }
 

@@ -285,7 +285,7 @@ public final class MemoryStore implements BucketApi, ObjectApi, SegmentApi, Clus
         byte[] data = get(bucket, path, info.version());
         int size = bucket(bucket).policy().segmentSize();
         if (index < 0 || index >= info.segments()) {
-            throw new RestfsException(ErrorCode.NOT_FOUND, "no segment " + index + " of " + bucket + info.path());
+            throw new RestfsException(ErrorCode.INVALID_PARAMS, "no segment " + index + " of " + bucket + info.path());
         }
         return Arrays.copyOfRange(data, index * size, (int) Math.min(data.length, (long) (index + 1) * size));
     }

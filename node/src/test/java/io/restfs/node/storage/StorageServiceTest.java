@@ -498,6 +498,16 @@ class StorageServiceTest {
                 .contains("inline limit"));
     }
 
+    @Test
+    void segmentGetOverTheInlineLimitIsRefusedWithTheRangeToStream() throws Exception {
+        StorageService s = cluster.storage(5);
+        s.create("seg-big", new BucketPolicy(2, 1, 32 << 20, true, true, false));
+        int big = Limits.MAX_INLINE_BODY_BYTES + 1;
+        s.put("seg-big", "/f", new java.io.ByteArrayInputStream(new byte[big]), big, null);
+        assertTrue(refused(ErrorCode.TOO_LARGE, () -> s.get("seg-big", "/f", null, 0)).getMessage()
+                .contains("read bytes 0-" + (big - 1)));
+    }
+
     private static long storedShards() {
         long n = 0;
         for (int i = 0; i < cluster.size(); i++) {
