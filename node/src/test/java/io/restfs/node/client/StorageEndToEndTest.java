@@ -151,6 +151,14 @@ class StorageEndToEndTest {
         assertEquals(0, get.code(), get.err());
         assertTrue(get.out().contains("no whole-file SHA-256 to check"), get.out());
         assertArrayEquals(expected, Files.readAllBytes(back));
+        ClientCommandsTest.Run stat = ClientCommandsTest.run(new io.restfs.node.cli.Main(), "stat", "e2e/seg.bin",
+                "--node", server.uri().toString(), "--token", tokens.create(Grant.adminGrant(), "s"));
+        assertTrue(stat.out().contains("sha256    (not known: written segment by segment)"), stat.out());
+        ClientCommandsTest.Run versions = ClientCommandsTest.run(new io.restfs.node.cli.Main(), "versions",
+                "e2e/seg.bin", "--node", server.uri().toString(), "--token", tokens.create(Grant.adminGrant(), "v"));
+        assertEquals(1, versions.out().lines().filter(l -> l.endsWith("(not known: written segment by segment)"))
+                .count(), versions.out());
+        assertTrue(versions.out().contains(v1.sha256()), versions.out());
     }
 
     @Test

@@ -30,6 +30,8 @@ abstract class ClientCommand implements Callable<Integer> {
     static final int FAILED = 1;
     /** Transfers smaller than this finish before a progress bar would be worth drawing. */
     static final long PROGRESS_BAR_BYTES = 8L << 20;
+    /** Shown for a file version without a whole-content hash: one written segment by segment (segment.put). */
+    static final String NO_HASH = "(not known: written segment by segment)";
 
     @Option(names = "--node", paramLabel = "URL", description = "The node's API URL (else $RESTFS_NODE, else the "
             + "client config).")

@@ -49,7 +49,7 @@ public final class StatCommand extends ClientCommand {
         out.println("modified  " + time(info.mtimeMillis()));
         out.printf(Locale.ROOT, "mode      %o, owner %s%n", info.mode(), info.owner());
         if (info.type() == ObjectType.FILE) {
-            out.println("sha256    " + info.sha256());
+            out.println("sha256    " + (info.sha256().isEmpty() ? NO_HASH : info.sha256()));
             out.println("segments  " + info.segments());
         }
         for (SegmentInfo s : segments) {

@@ -30,7 +30,7 @@ public final class VersionsCommand extends ClientCommand {
         out.printf(Locale.ROOT, "%-8s %11s  %-20s  %s%n", "VERSION", "SIZE", "MODIFIED", "SHA-256");
         for (ObjectVersion v : versions) {
             out.printf(Locale.ROOT, "%-8d %11s  %-20s  %s%n", v.version(), v.deleted() ? "-" : size(v.size()),
-                    time(v.mtimeMillis()), v.deleted() ? "(deleted)" : v.sha256());
+                    time(v.mtimeMillis()), v.deleted() ? "(deleted)" : v.sha256().isEmpty() ? NO_HASH : v.sha256());
         }
         return 0;
     }
