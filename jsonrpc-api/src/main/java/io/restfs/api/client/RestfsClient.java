@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.restfs.api.BucketApi;
+import io.restfs.api.BucketEvent;
 import io.restfs.api.BucketInfo;
 import io.restfs.api.BucketPolicy;
 import io.restfs.api.ClusterApi;
@@ -44,6 +45,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The Java client of a restfs node: the four API services over JSON-RPC 2.0 ({@link #buckets()}, {@link #objects()},
@@ -109,6 +111,17 @@ public final class RestfsClient {
 
     public ClusterApi cluster() {
         return cluster;
+    }
+
+    /**
+     * Follows {@code bucket}'s changes: {@code listener} gets a {@link BucketEvent} for every object created, changed
+     * or deleted there through this node, until the subscription is closed (nodes do not relay bucket events to each
+     * other yet). Needs read rights on the bucket ({@link ErrorCode#FORBIDDEN} otherwise); a node that cannot be
+     * reached is {@link ErrorCode#NOT_READY}.
+     */
+    public BucketSubscription subscribe(String bucket, Consumer<BucketEvent> listener) {
+        return BucketSubscription.open(http, base, token, Objects.requireNonNull(bucket, "bucket"),
+                Objects.requireNonNull(listener, "listener"), CONNECT_TIMEOUT, json);
     }
 
     /** The node's OpenRPC document ({@code rpc.discover}). */

@@ -39,6 +39,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.restfs.api.BucketApi;
+import io.restfs.api.BucketEvent;
 import io.restfs.api.BucketInfo;
 import io.restfs.api.BucketPolicy;
 import io.restfs.api.ClusterApi;

@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import io.restfs.api.BucketEvent;
 import io.restfs.blockstore.store.ShardStore;
 import io.restfs.dht.crypto.Ed25519KeyPair;
 import io.restfs.dht.id.NodeId;

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.restfs.api.BucketEvent;
 import io.restfs.api.BucketInfo;
 import io.restfs.api.BucketPolicy;
 import io.restfs.api.DirEntry;

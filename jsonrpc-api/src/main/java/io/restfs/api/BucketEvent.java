@@ -1,4 +1,4 @@
-package io.restfs.node.storage;
+package io.restfs.api;
 
 /**
  * What {@code bucket.<name>} subscribers receive for every change: {@code created}, {@code changed} or
