@@ -76,20 +76,39 @@ public final class ObjectCodec {
             Consumer<EncodedSegment> sink) throws IOException {
         Window<EncodedSegment> w = new Window<>(sink);
         long total = 0;
-        while (true) {
-            byte[] buf = in.readNBytes(policy.segmentSize());
-            if (buf.length == 0) {
+        int size = policy.segmentSize();
+        for (boolean first = true; ; first = false) {
+            // After a full first segment the stream is large: later segments are read into one array of the
+            // segment's size. readNBytes(int) gathers 8 KiB pieces and copies them into its result, twice the
+            // garbage per segment (young collections, promotions); it stays for the first, so that a small
+            // object does not cost a segment-sized array.
+            byte[] buf = first ? in.readNBytes(size) : new byte[size];
+            int n = first ? buf.length : fill(in, buf);
+            if (n == 0) {
                 break;
             }
-            total += buf.length;
+            total += n;
             SegmentId id = Objects.requireNonNull(ids.get(), "segment id");
-            w.submit(() -> codec.encode(policy, id, key, buf, 0, buf.length));
-            if (buf.length < policy.segmentSize()) {
+            w.submit(() -> codec.encode(policy, id, key, buf, 0, n));
+            if (n < size) {
                 break;
             }
         }
         w.drain();
         return total;
+    }
+
+    /** Reads until {@code buf} is full or the stream ends; the bytes read. */
+    private static int fill(InputStream in, byte[] buf) throws IOException {
+        int n = 0;
+        while (n < buf.length) {
+            int r = in.read(buf, n, buf.length - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        return n;
     }
 
     /** Decodes segments concurrently and writes their plaintext to {@code out} in order. */

@@ -73,6 +73,25 @@ class ObjectCodecTest {
     }
 
     @Test
+    void streamsAnObjectEndingInAPartialSegment() throws IOException {
+        // The segments after the first are read into arrays of the segment's size; the last is only partly filled.
+        byte[] object = CodecFixtures.compressibleBytes(3 * (16 << 10) + 777, 3);
+        List<EncodedSegment> segments = new ArrayList<>();
+        InputStream trickle = new ByteArrayInputStream(object) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 1000));
+            }
+        };
+        assertEquals(object.length, objects.encode(trickle, POLICY, KEY, idSource(), segments::add));
+        assertEquals(List.of(16 << 10, 16 << 10, 16 << 10, 777),
+                segments.stream().map(EncodedSegment::plaintextLength).toList());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        objects.decode(segments.stream().map(SegmentShards::of).toList(), KEY, out);
+        assertArrayEquals(object, out.toByteArray());
+    }
+
+    @Test
     void emptyObjectHasNoSegments() throws IOException {
         assertEquals(List.of(), objects.encode(new byte[0], POLICY, KEY, idSource()));
         List<EncodedSegment> segments = new ArrayList<>();
