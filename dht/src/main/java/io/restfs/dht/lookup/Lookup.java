@@ -8,6 +8,7 @@ import io.restfs.dht.krpc.NodeInfo;
 import io.restfs.dht.rpc.RpcCallback;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,6 +41,9 @@ public final class Lookup {
 
     private enum State { UNQUERIED, IN_FLIGHT, SLOW, ANSWERED, FAILED }
 
+    /** Room for the candidates of a typical lookup (k = 20 with a few dozen answers); grows by doubling. */
+    private static final int INITIAL_CANDIDATES = 64;
+
     private static final class Candidate {
         final NodeInfo node;
         final int depth;
@@ -60,7 +64,14 @@ public final class Lookup {
     private final Clock clock;
     private final Consumer<LookupResult> done;
     private final Predicate<NodeId> knownDead;
-    private final TreeMap<NodeId, Candidate> candidates;
+    /**
+     * The candidates, closest to the target first, and beside them the sort keys: the first 64 bits of each one's
+     * XOR distance (unsigned), which order all but identical-prefix pairs, so finding whether an answer's contact
+     * is new is a binary search over one small array. Every answer brings k or more contacts, most of them known.
+     */
+    private Candidate[] candidates = new Candidate[INITIAL_CANDIDATES];
+    private long[] keys = new long[INITIAL_CANDIDATES];
+    private int count;
     private final long startedAt;
     private int inFlight;
     private int queriesSent;
@@ -100,7 +111,6 @@ public final class Lookup {
         this.clock = clock;
         this.done = done;
         this.knownDead = knownDead;
-        this.candidates = new TreeMap<>(target::compareDistance);
         this.startedAt = clock.nowMillis();
     }
 
@@ -113,9 +123,46 @@ public final class Lookup {
     }
 
     private void add(NodeInfo n, int depth) {
-        if (!n.id().equals(self) && !candidates.containsKey(n.id()) && !knownDead.test(n.id())) {
-            candidates.put(n.id(), new Candidate(n, depth));
+        NodeId id = n.id();
+        if (id.equals(self)) {
+            return;
         }
+        long key = id.prefix() ^ target.prefix();
+        int at = search(id, key);
+        if (at >= 0 || knownDead.test(id)) {
+            return;
+        }
+        at = -at - 1;
+        if (count == candidates.length) {
+            candidates = Arrays.copyOf(candidates, count * 2);
+            keys = Arrays.copyOf(keys, count * 2);
+        }
+        System.arraycopy(candidates, at, candidates, at + 1, count - at);
+        System.arraycopy(keys, at, keys, at + 1, count - at);
+        candidates[at] = new Candidate(n, depth);
+        keys[at] = key;
+        count++;
+    }
+
+    /** The index of {@code id} among the candidates, or (-(insertion point) - 1) as Arrays.binarySearch has it. */
+    private int search(NodeId id, long key) {
+        int low = 0;
+        int high = count - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            int c = Long.compareUnsigned(keys[mid], key);
+            if (c == 0) {
+                c = target.compareDistance(candidates[mid].node.id(), id);
+            }
+            if (c < 0) {
+                low = mid + 1;
+            } else if (c > 0) {
+                high = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(low + 1);
     }
 
     private void step() {
@@ -137,7 +184,8 @@ public final class Lookup {
         // A slow peer's slot goes to the next candidate: query the k closest that are neither failed nor slow.
         int limit = finalRound ? k : alpha;
         int considered = 0;
-        for (Candidate c : candidates.values()) {
+        for (int i = 0; i < count; i++) {
+            Candidate c = candidates[i];
             if (inFlight >= limit || considered == k) {
                 break;
             }
@@ -157,7 +205,8 @@ public final class Lookup {
      */
     private List<Candidate> closestNotFailed() {
         List<Candidate> out = new ArrayList<>(k);
-        for (Candidate c : candidates.values()) {
+        for (int i = 0; i < count; i++) {
+            Candidate c = candidates[i];
             if (c.state != State.FAILED) {
                 out.add(c);
                 if (out.size() == k) {
@@ -169,7 +218,8 @@ public final class Lookup {
     }
 
     private Candidate closestNotFailedCandidate() {
-        for (Candidate c : candidates.values()) {
+        for (int i = 0; i < count; i++) {
+            Candidate c = candidates[i];
             if (c.state != State.FAILED) {
                 return c;
             }
@@ -264,7 +314,9 @@ public final class Lookup {
     /** Read-only view for tests and diagnostics: candidates known so far, closest first. */
     Map<NodeId, String> states() {
         TreeMap<NodeId, String> out = new TreeMap<>(target::compareDistance);
-        candidates.forEach((id, c) -> out.put(id, c.state.name()));
+        for (int i = 0; i < count; i++) {
+            out.put(candidates[i].node.id(), candidates[i].state.name());
+        }
         return out;
     }
 }

@@ -1,0 +1,71 @@
+package io.restfs.dht.id;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+class NodeIdTest {
+    /** Random ids, many sharing their first 8, 9 or 19 bytes, so both the prefix and the byte comparison decide. */
+    private static NodeId[] ids(SplittableRandom random, int n) {
+        byte[] base = new byte[NodeId.LENGTH];
+        random.nextBytes(base);
+        NodeId[] out = new NodeId[n];
+        for (int i = 0; i < n; i++) {
+            byte[] b = base.clone();
+            int from = new int[] {0, 7, 8, 9, 19}[random.nextInt(5)];
+            for (int j = from; j < NodeId.LENGTH; j++) {
+                b[j] = (byte) random.nextInt(256);
+            }
+            out[i] = NodeId.of(b);
+        }
+        return out;
+    }
+
+    @Test
+    void distancesCompareAsTheXorOfTheWholeIds() {
+        SplittableRandom random = new SplittableRandom(3);
+        NodeId[] ids = ids(random, 200);
+        for (int t = 0; t < 20; t++) {
+            NodeId target = ids[random.nextInt(ids.length)];
+            for (NodeId a : ids) {
+                for (NodeId b : ids) {
+                    int expected = Integer.signum(
+                            Arrays.compareUnsigned(target.distance(a).toBytes(), target.distance(b).toBytes()));
+                    assertEquals(expected, Integer.signum(target.compareDistance(a, b)), a + " vs " + b);
+                }
+            }
+        }
+    }
+
+    @Test
+    void orderAndEqualityFollowTheBytes() {
+        NodeId[] ids = ids(new SplittableRandom(5), 300);
+        for (NodeId a : ids) {
+            NodeId copy = NodeId.of(a.toBytes());
+            assertEquals(a, copy);
+            assertEquals(a.hashCode(), copy.hashCode());
+            assertEquals(0, a.compareTo(copy));
+            for (NodeId b : ids) {
+                int expected = Integer.signum(Arrays.compareUnsigned(a.toBytes(), b.toBytes()));
+                assertEquals(expected, Integer.signum(a.compareTo(b)));
+                assertEquals(expected == 0, a.equals(b));
+            }
+        }
+        byte[] b = ids[0].toBytes();
+        b[NodeId.LENGTH - 1] ^= 1;
+        assertNotEquals(ids[0], NodeId.of(b), "ids differing in the last bit only");
+    }
+
+    @Test
+    void thePrefixIsTheFirst64BitsBigEndian() {
+        byte[] b = new byte[NodeId.LENGTH];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (0xF0 + i);
+        }
+        assertEquals(0xF0F1F2F3F4F5F6F7L, NodeId.of(b).prefix());
+    }
+}
