@@ -65,9 +65,130 @@ public final class RoutingTable {
         }
     }
 
+    /** Entry liveness as of its failures and answers alone; GOOD further needs a recent lastSeen. */
+    private static final byte MAY_BE_GOOD = 0;
+    private static final byte QUESTIONABLE_ANYWAY = 1;
+    private static final byte BAD = 2;
+
+    /**
+     * A bucket's members, least recently seen first, with what choosing among them reads kept beside them in
+     * arrays (id prefix, last seen, failure state, the contact): answering a find_node walks dozens of members,
+     * and reading these from each member's own object cost a cache miss apiece. The entries stay the record of
+     * every field; the arrays are refreshed from one whenever it is added, moved, touched or failed.
+     */
+    private static final class Members {
+        private Entry[] entries;
+        private long[] prefixes;
+        private long[] lastSeen;
+        private byte[] states;
+        private NodeInfo[] infos;
+        private int size;
+
+        Members(int capacity) {
+            entries = new Entry[capacity];
+            prefixes = new long[capacity];
+            lastSeen = new long[capacity];
+            states = new byte[capacity];
+            infos = new NodeInfo[capacity];
+        }
+
+        int size() {
+            return size;
+        }
+
+        Entry get(int i) {
+            return entries[i];
+        }
+
+        void add(Entry e) {
+            insert(size, e);
+        }
+
+        void addFirst(Entry e) {
+            insert(0, e);
+        }
+
+        private void insert(int at, Entry e) {
+            if (size == entries.length) {
+                int n = Math.max(4, size * 2);
+                entries = Arrays.copyOf(entries, n);
+                prefixes = Arrays.copyOf(prefixes, n);
+                lastSeen = Arrays.copyOf(lastSeen, n);
+                states = Arrays.copyOf(states, n);
+                infos = Arrays.copyOf(infos, n);
+            }
+            int tail = size - at;
+            System.arraycopy(entries, at, entries, at + 1, tail);
+            System.arraycopy(prefixes, at, prefixes, at + 1, tail);
+            System.arraycopy(lastSeen, at, lastSeen, at + 1, tail);
+            System.arraycopy(states, at, states, at + 1, tail);
+            System.arraycopy(infos, at, infos, at + 1, tail);
+            entries[at] = e;
+            prefixes[at] = e.prefix;
+            infos[at] = e.info;
+            size++;
+            copyState(at, e);
+        }
+
+        void remove(Entry e) {
+            int at = indexOf(e);
+            if (at < 0) {
+                return;
+            }
+            int tail = size - at - 1;
+            System.arraycopy(entries, at + 1, entries, at, tail);
+            System.arraycopy(prefixes, at + 1, prefixes, at, tail);
+            System.arraycopy(lastSeen, at + 1, lastSeen, at, tail);
+            System.arraycopy(states, at + 1, states, at, tail);
+            System.arraycopy(infos, at + 1, infos, at, tail);
+            size--;
+            entries[size] = null;
+            infos[size] = null;
+        }
+
+        /** Re-reads {@code e}'s last seen time and failure state after they changed. */
+        void refresh(Entry e) {
+            int at = indexOf(e);
+            if (at >= 0) {
+                copyState(at, e);
+            }
+        }
+
+        private void copyState(int at, Entry e) {
+            lastSeen[at] = e.lastSeen;
+            states[at] = stateOf(e);
+        }
+
+        private int indexOf(Entry e) {
+            for (int i = 0; i < size; i++) {
+                if (entries[i] == e) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        boolean bad(int i) {
+            return states[i] == BAD;
+        }
+
+        Liveness liveness(int i, long now) {
+            return RoutingTable.liveness(states[i], lastSeen[i], now);
+        }
+    }
+
+    /** The part of {@link #liveness(Entry, long)} that does not depend on the time. */
+    private static byte stateOf(Entry e) {
+        // A node that never answered gets no second chance: it may be a spoofed source address.
+        if (e.failures >= BAD_AFTER_FAILURES || (e.failures >= 1 && e.lastResponse == Contact.NEVER)) {
+            return BAD;
+        }
+        return e.lastResponse != Contact.NEVER && e.failures == 0 ? MAY_BE_GOOD : QUESTIONABLE_ANYWAY;
+    }
+
     private final class Bucket {
         /** Least recently seen first. */
-        final List<Entry> live = new ArrayList<>();
+        Members live = new Members(k);
         /** Newest last; bounded to k. */
         final ArrayDeque<Entry> replacements = new ArrayDeque<>();
         long lastChanged;
@@ -178,6 +299,7 @@ public final class RoutingTable {
             return;
         }
         e.failures++;
+        bucket.live.refresh(e);
         if (liveness(e, now) == Liveness.BAD && !bucket.replacements.isEmpty()) {
             removeLive(bucket, e);
             Entry promoted = newestReplacement(bucket);
@@ -246,17 +368,15 @@ public final class RoutingTable {
      */
     public List<NodeInfo> closestNodes(NodeId target, int n) {
         int found = selectClosest(target, n, clock.nowMillis());
-        NodeInfo[] out = new NodeInfo[found];
-        for (int i = 0; i < found; i++) {
-            out[i] = picked[i].info;
-        }
-        return List.of(out);
+        return List.of(Arrays.copyOf(pickedInfos, found));
     }
 
     // Scratch space of selectClosest, reused by every call (the table is confined to the logic thread).
     private Entry[] picked = new Entry[0];
+    private NodeInfo[] pickedInfos = new NodeInfo[0];
     private Entry[] group = new Entry[0];
     private long[] groupKeys = new long[0];
+    private NodeInfo[] groupInfos = new NodeInfo[0];
 
     /** Puts the {@code n} closest members that are not bad into {@code picked[0..result)}, closest first. */
     private int selectClosest(NodeId target, int n, long now) {
@@ -265,6 +385,7 @@ public final class RoutingTable {
         }
         if (picked.length < n) {
             picked = new Entry[n];
+            pickedInfos = new NodeInfo[n];
         }
         long targetPrefix = prefixOf(target);
         int last = buckets.size() - 1;
@@ -290,17 +411,18 @@ public final class RoutingTable {
 
     /** Appends the members of {@code b} that are not bad to the group (from {@code size}), with their sort keys. */
     private int collectNotBad(Bucket b, long targetPrefix, int size, long now) {
-        List<Entry> live = b.live;
+        Members live = b.live;
         int need = size + live.size();
         if (group.length < need) {
             group = Arrays.copyOf(group, Math.max(need, group.length * 2));
             groupKeys = Arrays.copyOf(groupKeys, group.length);
+            groupInfos = Arrays.copyOf(groupInfos, group.length);
         }
         for (int i = 0; i < live.size(); i++) {
-            Entry e = live.get(i);
-            if (liveness(e, now) != Liveness.BAD) {
-                group[size] = e;
-                groupKeys[size] = e.prefix ^ targetPrefix;
+            if (!live.bad(i)) {
+                group[size] = live.get(i);
+                groupKeys[size] = live.prefixes[i] ^ targetPrefix;
+                groupInfos[size] = live.infos[i];
                 size++;
             }
         }
@@ -318,6 +440,7 @@ public final class RoutingTable {
         for (int i = 0; i < size; i++) {
             Entry e = group[i];
             long key = groupKeys[i];
+            NodeInfo info = groupInfos[i];
             int at = kept;
             while (at > 0 && closer(target, key, e, groupKeys[at - 1], group[at - 1])) {
                 at--;
@@ -330,15 +453,19 @@ public final class RoutingTable {
             for (int j = end; j > at; j--) {
                 group[j] = group[j - 1];
                 groupKeys[j] = groupKeys[j - 1];
+                groupInfos[j] = groupInfos[j - 1];
             }
             group[at] = e;
             groupKeys[at] = key;
+            groupInfos[at] = info;
             if (kept < room) {
                 kept++;
             }
         }
         System.arraycopy(group, 0, picked, found, kept);
+        System.arraycopy(groupInfos, 0, pickedInfos, found, kept);
         Arrays.fill(group, 0, size, null);
+        Arrays.fill(groupInfos, 0, size, null);
         return found + kept;
     }
 
@@ -348,11 +475,7 @@ public final class RoutingTable {
     }
 
     private static long prefixOf(NodeId id) {
-        long p = 0;
-        for (int i = 0; i < Long.BYTES; i++) {
-            p = (p << 8) | id.byteAt(i);
-        }
-        return p;
+        return id.prefix();
     }
 
     /** Every member, bucket by bucket, least recently seen first within a bucket. */
@@ -360,8 +483,8 @@ public final class RoutingTable {
         long now = clock.nowMillis();
         List<Contact> out = new ArrayList<>();
         for (Bucket b : buckets) {
-            for (Entry e : b.live) {
-                out.add(snapshot(e, now));
+            for (int i = 0; i < b.live.size(); i++) {
+                out.add(snapshot(b.live.get(i), now));
             }
         }
         return out;
@@ -370,7 +493,12 @@ public final class RoutingTable {
     /** Members of bucket {@code index}, least recently seen first, and its replacement cache, newest last. */
     public List<Contact> bucket(int index) {
         long now = clock.nowMillis();
-        return buckets.get(index).live.stream().map(e -> snapshot(e, now)).toList();
+        Members live = buckets.get(index).live;
+        List<Contact> out = new ArrayList<>(live.size());
+        for (int i = 0; i < live.size(); i++) {
+            out.add(snapshot(live.get(i), now));
+        }
+        return List.copyOf(out);
     }
 
     public List<Contact> replacements(int index) {
@@ -396,9 +524,9 @@ public final class RoutingTable {
         long now = clock.nowMillis();
         List<Contact> out = new ArrayList<>();
         for (Bucket b : buckets) {
-            for (Entry e : b.live) {
-                if (liveness(e, now) == Liveness.QUESTIONABLE) {
-                    out.add(snapshot(e, now));
+            for (int i = 0; i < b.live.size(); i++) {
+                if (b.live.liveness(i, now) == Liveness.QUESTIONABLE) {
+                    out.add(snapshot(b.live.get(i), now));
                 }
             }
         }
@@ -463,13 +591,16 @@ public final class RoutingTable {
         int depth = buckets.size() - 1;
         Bucket old = buckets.get(depth);
         Bucket deeper = new Bucket(old.lastChanged);
-        for (Iterator<Entry> it = old.live.iterator(); it.hasNext(); ) {
-            Entry e = it.next();
+        Members staying = new Members(k);
+        for (int i = 0; i < old.live.size(); i++) {
+            Entry e = old.live.get(i);
             if (self.commonPrefixLength(e.id) > depth) {
-                it.remove();
                 deeper.live.add(e);
+            } else {
+                staying.add(e);
             }
         }
+        old.live = staying;
         for (Iterator<Entry> it = old.replacements.iterator(); it.hasNext(); ) {
             Entry e = it.next();
             if (self.commonPrefixLength(e.id) > depth) {
@@ -503,7 +634,7 @@ public final class RoutingTable {
 
     private void addLive(Bucket bucket, Entry e, boolean first) {
         if (first) {
-            bucket.live.add(0, e);
+            bucket.live.addFirst(e);
         } else {
             bucket.live.add(e);
         }
@@ -537,9 +668,10 @@ public final class RoutingTable {
     }
 
     private Entry firstWith(Bucket bucket, Liveness state, long now) {
-        for (Entry e : bucket.live) {
-            if (liveness(e, now) == state) {
-                return e;
+        Members live = bucket.live;
+        for (int i = 0; i < live.size(); i++) {
+            if (live.liveness(i, now) == state) {
+                return live.get(i);
             }
         }
         return null;
@@ -554,14 +686,14 @@ public final class RoutingTable {
     }
 
     private static Liveness liveness(Entry e, long now) {
-        // A node that never answered gets no second chance: it may be a spoofed source address.
-        if (e.failures >= BAD_AFTER_FAILURES || (e.failures >= 1 && e.lastResponse == Contact.NEVER)) {
+        return liveness(stateOf(e), e.lastSeen, now);
+    }
+
+    private static Liveness liveness(byte state, long lastSeen, long now) {
+        if (state == BAD) {
             return Liveness.BAD;
         }
-        if (e.lastResponse != Contact.NEVER && e.failures == 0 && now - e.lastSeen < QUESTIONABLE_AFTER_MILLIS) {
-            return Liveness.GOOD;
-        }
-        return Liveness.QUESTIONABLE;
+        return state == MAY_BE_GOOD && now - lastSeen < QUESTIONABLE_AFTER_MILLIS ? Liveness.GOOD : Liveness.QUESTIONABLE;
     }
 
     private static Contact snapshot(Entry e, long now) {
