@@ -54,6 +54,35 @@ class PeerProtocolTest {
     }
 
     @Test
+    void ownInfoIsSignedAgainWhenItsCapacityChangesOrItsTimestampIsStale() {
+        DhtNode node = cluster.add();
+        NodeId askerId = NodeId.random(cluster.seeds);
+        RawPeer asker = new RawPeer(askerId, cluster.network.attach(cluster.network.nextAddress()), q -> null);
+        int[] tid = {0};
+        java.util.function.Supplier<RestfsNodeInfo> ask = () -> {
+            asker.received.clear();
+            asker.send(node.localAddress(), new RestfsInfoQuery(TransactionId.ofShort(++tid[0]), askerId));
+            cluster.time.advance(1_000);
+            return ((KrpcResponse) asker.received.get(0)).restfsInfo().orElseThrow();
+        };
+        RestfsNodeInfo first = ask.get();
+        assertTrue(first.signatureValid());
+        cluster.time.advance(5 * 60_000);
+        RestfsNodeInfo unchanged = ask.get();
+        assertArrayEquals(first.signature(), unchanged.signature(), "same capacity 5 minutes on: the same signed info");
+
+        node.setFreeBytes(first.freeBytes() + 4096);
+        RestfsNodeInfo grown = ask.get();
+        assertEquals(first.freeBytes() + 4096, grown.freeBytes(), "a new capacity is signed at once");
+        assertTrue(grown.signatureValid());
+
+        cluster.time.advance(DhtNode.INFO_RESIGN_MILLIS);
+        RestfsNodeInfo refreshed = ask.get();
+        assertTrue(refreshed.timestampMillis() > grown.timestampMillis(), "a stale timestamp is refreshed");
+        assertTrue(refreshed.signatureValid());
+    }
+
+    @Test
     void mainlinePeerAnswering204StaysARoutingPeerButNeverHoldsData() {
         DhtNode node = cluster.add();
         DhtNode other = cluster.add();
