@@ -31,6 +31,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -156,16 +157,20 @@ final class BenchClusterCommand implements Callable<Integer> {
 
             long t0 = System.nanoTime();
             double c0 = cpuSeconds(started);
+            OptionalDouble j0 = jitSeconds(started);
             ObjectInfo put = client.upload("bench", "/data.bin", file, null, TransferListener.NONE);
             double putMbps = bytes / 1e6 / ((System.nanoTime() - t0) / 1e9);
             double putCpu = cpuSeconds(started) - c0;
+            OptionalDouble putJit = minus(jitSeconds(started), j0);
             double putLoad = loadAverage();
             Path back = work.resolve("back.bin");
             long t1 = System.nanoTime();
             double c1 = cpuSeconds(started);
+            OptionalDouble j1 = jitSeconds(started);
             client.download("bench", "/data.bin", put.version(), back, TransferListener.NONE);
             double getMbps = bytes / 1e6 / ((System.nanoTime() - t1) / 1e9);
             double getCpu = cpuSeconds(started) - c1;
+            OptionalDouble getJit = minus(jitSeconds(started), j1);
             double getLoad = loadAverage();
             Files.deleteIfExists(back);
 
@@ -177,6 +182,11 @@ final class BenchClusterCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "get through %s: %.1f MB/s = %.2f of decode (target %.1f: %s; %.1f s of CPU,"
                     + " load average %.1f)%n", gateway.apiUrl(), getMbps, getRatio, GET_TARGET,
                     getRatio >= GET_TARGET ? "met" : "NOT met", getCpu, getLoad);
+            if (putJit.isPresent() && getJit.isPresent()) {
+                out.printf(Locale.ROOT, "of that CPU, the nodes' JIT compiler threads: %.1f s in the put, %.1f s in the"
+                        + " get (young node JVMs still compiling; a node up for long has done it)%n",
+                        putJit.getAsDouble(), getJit.getAsDouble());
+            }
             out.println("(all node processes, the codec and this client share this machine's cores)");
             if (json) {
                 ObjectNode o = new ObjectMapper().createObjectNode();
@@ -190,6 +200,8 @@ final class BenchClusterCommand implements Callable<Integer> {
                         .put("codec_sample_bytes", Math.min(bytes, CODEC_SAMPLE_MAX))
                         .put("put_cpu_s", round(putCpu)).put("get_cpu_s", round(getCpu))
                         .put("load_average_put", round(putLoad)).put("load_average_get", round(getLoad));
+                putJit.ifPresent(v -> o.put("put_jit_cpu_s", round(v)));
+                getJit.ifPresent(v -> o.put("get_jit_cpu_s", round(v)));
                 out.println(new ObjectMapper().writeValueAsString(o));
             }
             return 0;
@@ -271,6 +283,25 @@ final class BenchClusterCommand implements Callable<Integer> {
             s += n.process().toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
         }
         return s;
+    }
+
+    /** CPU time of the node processes' JIT compiler threads, where the OS tells (Linux /proc). */
+    private static OptionalDouble jitSeconds(List<LocalCluster.Node> nodes) {
+        CompilerCpu jit = CompilerCpu.system();
+        double s = 0;
+        for (LocalCluster.Node n : nodes) {
+            OptionalDouble v = jit.seconds(n.process().pid());
+            if (v.isEmpty()) {
+                return OptionalDouble.empty();
+            }
+            s += v.getAsDouble();
+        }
+        return OptionalDouble.of(s);
+    }
+
+    private static OptionalDouble minus(OptionalDouble after, OptionalDouble before) {
+        return after.isPresent() && before.isPresent() ? OptionalDouble.of(after.getAsDouble() - before.getAsDouble())
+                : OptionalDouble.empty();
     }
 
     private static double loadAverage() {
