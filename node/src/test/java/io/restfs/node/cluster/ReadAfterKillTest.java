@@ -63,7 +63,8 @@ class ReadAfterKillTest {
                     Main.class.getName(), "node", "--config", dConfig.toString())
                     .redirectErrorStream(true).redirectOutput(tmp.resolve("d.log").toFile()).start();
             try (NodeDaemon b = ServingNode.start(NodeConfigFile.load(bConfig))) {
-                assertTrue(NodeFixture.eventually(90, () -> knowsDataHolders(a, 2) && knowsDataHolders(b, 2)),
+                assertTrue(NodeFixture.eventually(90,
+                        () -> NodeFixture.knowsDataHolders(a, 2) && NodeFixture.knowsDataHolders(b, 2)),
                         "the three nodes did not all learn each other");
                 RuntimeInfo dInfo = RuntimeInfo.read(tmp.resolve("d").resolve(RuntimeInfo.FILE_NAME)).orElseThrow();
                 NodeId dId = NodeId.fromHex(dInfo.nodeId());
@@ -118,12 +119,6 @@ class ReadAfterKillTest {
                 d.destroyForcibly().waitFor();
             }
         }
-    }
-
-    private static boolean knowsDataHolders(NodeDaemon n, int count) {
-        return n.context().dht().contacts().join().stream()
-                .filter(c -> n.context().dht().peerInfo(c.id()).join().filter(i -> i.servesShards()).isPresent())
-                .count() >= count;
     }
 
     private static boolean dead(NodeDaemon n, NodeId id) {

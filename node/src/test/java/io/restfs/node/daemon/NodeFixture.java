@@ -58,6 +58,13 @@ public final class NodeFixture {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Whether {@code n}'s DHT routing table holds at least {@code count} nodes that serve shards. */
+    public static boolean knowsDataHolders(NodeDaemon n, int count) {
+        return n.context().dht().contacts().join().stream()
+                .filter(c -> n.context().dht().peerInfo(c.id()).join().filter(i -> i.servesShards()).isPresent())
+                .count() >= count;
+    }
+
     /** Waits up to {@code seconds} for {@code condition}; false if it never held. */
     public static boolean eventually(long seconds, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
