@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.restfs.api.BucketEvent;
+import io.restfs.dht.id.NodeId;
+
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -19,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The /ws pub/sub service: keeps every connection and what it subscribed to, turns text frames into actions, and
  * sends each published event to the topic's subscribers. Bad frames get an error frame and change nothing. Node
- * links (discovery) are handed to {@link Discovery}; API clients subscribe to bucket topics with a bearer token.
+ * links (discovery) are handed to {@link Discovery}; API clients subscribe to bucket topics with a bearer token, and
+ * a bucket event published here also goes once to every linked member, which hands it to its own subscribers.
  */
 public final class PubSubHub implements Publisher {
     /** Largest frame we read: an announcement is under 1 KiB and a bucket event a few hundred bytes. */
@@ -31,6 +37,9 @@ public final class PubSubHub implements Publisher {
     static final int MAX_TOPICS_PER_CONNECTION = 256;
     /** JSON nesting our frames never need; deeper input is refused before it costs stack. */
     static final int MAX_NESTING = 32;
+
+    /** The kinds of change a bucket event reports (BucketEvent's types). */
+    static final Set<String> BUCKET_EVENT_TYPES = Set.of(BucketEvent.CREATED, BucketEvent.CHANGED, BucketEvent.DELETED);
 
     private static final Logger log = LoggerFactory.getLogger(PubSubHub.class);
 
@@ -61,22 +70,72 @@ public final class PubSubHub implements Publisher {
         this.discovery = discovery;
     }
 
+    /**
+     * Publishes a change made on this node: to this node's subscribers of {@code topic} and, for a bucket topic, to
+     * every linked member once, which hands it to its own subscribers (members are fully linked, so one hop reaches
+     * them all and nothing is relayed further).
+     */
     @Override
     public void publish(String topic, Object jsonEvent) {
         if (!Topics.isValid(topic)) {
             throw new IllegalArgumentException("not a valid topic: " + topic);
         }
-        publish(topic, mapper.valueToTree(jsonEvent), null);
+        JsonNode data = mapper.valueToTree(jsonEvent);
+        publish(topic, data, null);
+        if (Topics.isBucket(topic)) {
+            ObjectNode frame = WsConnection.event(topic, data);
+            Set<NodeId> sentTo = new HashSet<>();
+            for (WsConnection c : connections) {
+                // Two members may hold two links with each other for a while: one copy per member.
+                if (c.isLinked() && sentTo.add(c.peer)) {
+                    c.send(frame);
+                }
+            }
+        }
     }
 
-    /** Sends {@code data} as an event on {@code topic} to every subscriber but {@code except}. */
+    /**
+     * Sends {@code data} as an event on {@code topic} to every subscriber but {@code except}. Bucket events go to
+     * API clients only: members get them from the node that made the change ({@link #publish(String, Object)}).
+     */
     void publish(String topic, JsonNode data, WsConnection except) {
         ObjectNode frame = WsConnection.event(topic, data);
+        boolean clientsOnly = Topics.isBucket(topic);
         for (WsConnection c : connections) {
-            if (c != except && c.topics.contains(topic)) {
+            if (c != except && c.topics.contains(topic) && !(clientsOnly && c.isLinked())) {
                 c.send(frame);
             }
         }
+    }
+
+    /** A bucket event a member published: checked, then handed to this node's subscribers (never passed on). */
+    private void memberBucketEvent(WsConnection from, String topic, JsonNode data) {
+        Optional<String> problem = bucketEventProblem(data);
+        if (problem.isPresent()) {
+            log.warn("/ws {}: refused a bucket event: {}", from, problem.get());
+            from.sendError("bad_frame", problem.get());
+            return;
+        }
+        publish(topic, data, from);
+    }
+
+    /** What is wrong with a bucket event's data, if anything: it must be what {@code BucketEvent} serializes to. */
+    static Optional<String> bucketEventProblem(JsonNode data) {
+        if (data == null || !data.isObject() || data.size() != 3) {
+            return Optional.of("a bucket event's data is an object of type, path and version");
+        }
+        String type = data.path("type").asText("");
+        if (!data.path("type").isTextual() || !BUCKET_EVENT_TYPES.contains(type)) {
+            return Optional.of("a bucket event's type is one of " + BUCKET_EVENT_TYPES + ", got "
+                    + truncate(String.valueOf(data.get("type"))));
+        }
+        if (!data.path("path").isTextual() || !data.path("path").asText().startsWith("/")) {
+            return Optional.of("a bucket event's path is a string starting with /");
+        }
+        if (!data.path("version").canConvertToExactIntegral() || data.path("version").asLong() < 0) {
+            return Optional.of("a bucket event's version is a whole number >= 0");
+        }
+        return Optional.empty();
     }
 
     /** Open connections (nodes and clients). */
@@ -152,13 +211,18 @@ public final class PubSubHub implements Publisher {
                 }
             }
             case "event" -> {
-                // Events come from nodes we linked with (relayed membership); clients only receive them.
+                // Events come from nodes we linked with (relayed membership, their buckets' changes); clients only
+                // receive them.
+                String topic = f.path("topic").asText();
                 if (!c.isLinked() || d == null) {
                     c.sendError("unauthorized", "only linked nodes may send events");
-                } else if (!Topics.CLUSTER_MEMBERS.equals(f.path("topic").asText())) {
-                    c.sendError("bad_frame", "nodes relay only " + Topics.CLUSTER_MEMBERS + " events");
-                } else {
+                } else if (Topics.CLUSTER_MEMBERS.equals(topic)) {
                     d.onMembershipEvent(c, f.path("data"));
+                } else if (Topics.isBucket(topic)) {
+                    memberBucketEvent(c, topic, f.get("data"));
+                } else {
+                    c.sendError("bad_frame", "nodes send only " + Topics.CLUSTER_MEMBERS + " and bucket.<name> events,"
+                            + " not " + truncate(topic));
                 }
             }
             case "subscribed", "error" -> {

@@ -18,6 +18,11 @@ public final class Topics {
         return BUCKET_PREFIX + name;
     }
 
+    /** Whether {@code topic} is a valid bucket topic. */
+    static boolean isBucket(String topic) {
+        return BUCKET_TOPIC.matcher(topic).matches();
+    }
+
     static boolean isValid(String topic) {
         return CLUSTER_MEMBERS.equals(topic) || BUCKET_TOPIC.matcher(topic).matches();
     }
