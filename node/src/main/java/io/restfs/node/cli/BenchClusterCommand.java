@@ -187,6 +187,14 @@ final class BenchClusterCommand implements Callable<Integer> {
                         + " get (young node JVMs still compiling; a node up for long has done it)%n",
                         putJit.getAsDouble(), getJit.getAsDouble());
             }
+            // On a shared machine the wall-clock ratios swing with the load of the moment each side ran in; the
+            // CPU each side spent on the same bytes is steadier: this is the ratio when both are CPU-bound here.
+            // The codec ran on the first CODEC_SAMPLE_MAX bytes at most: its CPU is scaled to the whole file.
+            double codecScale = (double) bytes / Math.min(bytes, CODEC_SAMPLE_MAX);
+            double putCpuRatio = codec[2] * codecScale / putCpu;
+            double getCpuRatio = codec[3] * codecScale / getCpu;
+            out.printf(Locale.ROOT, "by CPU spent on the same bytes: put %.2f of encode, get %.2f of decode%n",
+                    putCpuRatio, getCpuRatio);
             out.println("(all node processes, the codec and this client share this machine's cores)");
             if (json) {
                 ObjectNode o = new ObjectMapper().createObjectNode();
@@ -195,6 +203,7 @@ final class BenchClusterCommand implements Callable<Integer> {
                         .put("codec_encode_mbps", round(codec[0])).put("codec_decode_mbps", round(codec[1]))
                         .put("put_mbps", round(putMbps)).put("get_mbps", round(getMbps))
                         .put("put_vs_encode", round(putRatio)).put("get_vs_decode", round(getRatio))
+                        .put("put_vs_encode_by_cpu", round(putCpuRatio)).put("get_vs_decode_by_cpu", round(getCpuRatio))
                         .put("put_target", PUT_TARGET).put("get_target", GET_TARGET)
                         .put("codec_encode_cpu_s", round(codec[2])).put("codec_decode_cpu_s", round(codec[3]))
                         .put("codec_sample_bytes", Math.min(bytes, CODEC_SAMPLE_MAX))
