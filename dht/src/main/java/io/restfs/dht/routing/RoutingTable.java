@@ -69,6 +69,8 @@ public final class RoutingTable {
     private static final byte MAY_BE_GOOD = 0;
     private static final byte QUESTIONABLE_ANYWAY = 1;
     private static final byte BAD = 2;
+    /** Room for a bucket's first members, grown by doubling up to k: the deep buckets of a table hold a few. */
+    private static final int INITIAL_MEMBERS = 4;
 
     /**
      * A bucket's members, least recently seen first, with what choosing among them reads kept beside them in
@@ -83,8 +85,12 @@ public final class RoutingTable {
         private byte[] states;
         private NodeInfo[] infos;
         private int size;
+        /** The most members a bucket holds (k); the arrays start small, as most buckets far from full. */
+        private final int max;
 
-        Members(int capacity) {
+        Members(int max) {
+            this.max = max;
+            int capacity = Math.min(max, INITIAL_MEMBERS);
             entries = new Entry[capacity];
             prefixes = new long[capacity];
             lastSeen = new long[capacity];
@@ -110,7 +116,7 @@ public final class RoutingTable {
 
         private void insert(int at, Entry e) {
             if (size == entries.length) {
-                int n = Math.max(4, size * 2);
+                int n = Math.max(size + 1, Math.min(max, size * 2));
                 entries = Arrays.copyOf(entries, n);
                 prefixes = Arrays.copyOf(prefixes, n);
                 lastSeen = Arrays.copyOf(lastSeen, n);
