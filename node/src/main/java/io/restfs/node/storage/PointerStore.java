@@ -70,6 +70,13 @@ final class PointerStore {
             throw new RestfsException(ErrorCode.UNAVAILABLE, "no DHT node stored pointer record " + r.target()
                     + ": " + r.refusals());
         }
+        if (stored == 1 && asked == 1) {
+            // The one holder that answered took it, yet one is no majority of it plus us: not a lost race, and
+            // retrying cannot help while no other node answers (a cluster of two, or all other holders silent).
+            throw new RestfsException(ErrorCode.INSUFFICIENT_NODES, "pointer record " + r.target() + ": only one"
+                    + " other node answered, and a metadata write needs more than half of its holders plus this"
+                    + " node; a cluster needs at least 3 live nodes");
+        }
         if (2 * stored <= asked + 1) {
             return Outcome.CONFLICT;
         }

@@ -3,6 +3,7 @@ package io.restfs.node.storage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
@@ -14,7 +15,7 @@ import io.restfs.api.ErrorCode;
 import io.restfs.api.RestfsException;
 import io.restfs.api.ShardLocation;
 
-/** Three nodes: fewer than the 2+2 metadata code and a default 4+2 bucket need. */
+/** Three nodes: fewer than the 2+2 metadata code and a default 4+2 bucket need; and two, too few for metadata. */
 class SmallClusterTest {
     static final int SEGMENT = 64 << 10;
 
@@ -40,6 +41,16 @@ class SmallClusterTest {
             s.create("doubled", new BucketPolicy(4, 2, SEGMENT, true, true, true));
             s.put("doubled", "/f", body, null);
             assertArrayEquals(body, cluster.storage(0).get("doubled", "/f", null));
+        }
+    }
+
+    @Test
+    void twoNodesAreRefusedWithTheReasonNotAsARace() {
+        try (LocalCluster cluster = LocalCluster.start(dir, 2, 2)) {
+            RestfsException e = assertThrows(RestfsException.class, () -> cluster.storage(0).create("pair",
+                    new BucketPolicy(1, 1, SEGMENT, true, true, true)));
+            assertEquals(ErrorCode.INSUFFICIENT_NODES, e.code(), e.toString());
+            assertTrue(e.getMessage().contains("at least 3 live nodes"), e.getMessage());
         }
     }
 }
