@@ -47,8 +47,6 @@ public final class RoutingTable {
     private static final class Entry {
         final NodeId id;
         final InetSocketAddress address;
-        /** The id's first 64 bits: XORed with a target's, they order almost every pair by distance at once. */
-        final long prefix;
         /** The contact as it goes into find_node answers; made once, as id and address never change. */
         final NodeInfo info;
         long lastSeen;
@@ -59,7 +57,6 @@ public final class RoutingTable {
         Entry(NodeId id, InetSocketAddress address, long now) {
             this.id = id;
             this.address = address;
-            this.prefix = prefixOf(id);
             this.info = new NodeInfo(id, address);
             this.lastSeen = now;
         }
@@ -130,7 +127,7 @@ public final class RoutingTable {
             System.arraycopy(states, at, states, at + 1, tail);
             System.arraycopy(infos, at, infos, at + 1, tail);
             entries[at] = e;
-            prefixes[at] = e.prefix;
+            prefixes[at] = e.id.prefix();
             infos[at] = e.info;
             size++;
             copyState(at, e);
@@ -393,7 +390,7 @@ public final class RoutingTable {
             picked = new Entry[n];
             pickedInfos = new NodeInfo[n];
         }
-        long targetPrefix = prefixOf(target);
+        long targetPrefix = target.prefix();
         int last = buckets.size() - 1;
         int c = Math.min(self.commonPrefixLength(target), last);
         int found = takeClosest(buckets.get(c), target, targetPrefix, n, 0, now);
@@ -478,10 +475,6 @@ public final class RoutingTable {
     private static boolean closer(NodeId target, long keyA, Entry a, long keyB, Entry b) {
         int byPrefix = Long.compareUnsigned(keyA, keyB);
         return byPrefix < 0 || (byPrefix == 0 && target.compareDistance(a.id, b.id) < 0);
-    }
-
-    private static long prefixOf(NodeId id) {
-        return id.prefix();
     }
 
     /** Every member, bucket by bucket, least recently seen first within a bucket. */
