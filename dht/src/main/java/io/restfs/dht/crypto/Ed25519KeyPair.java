@@ -4,6 +4,10 @@ import io.restfs.dht.id.NodeId;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -35,6 +39,22 @@ public final class Ed25519KeyPair {
     /** The 32-byte public key (a copy). */
     public byte[] publicKey() {
         return publicKey.clone();
+    }
+
+    /**
+     * A 64-bit secret for {@code purpose}, derived from the private seed (SHA-256 of the purpose and the seed), so
+     * a node has keys for its internal tables that peers cannot predict and the seed itself never leaves here.
+     */
+    public long derivedSecret(String purpose) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(purpose.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(privateKey.getEncoded());
+            return ByteBuffer.wrap(sha.digest()).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** The 32-byte private seed (a copy); only the key file should need it. */

@@ -146,7 +146,7 @@ public final class DhtNode {
         this.items = new ItemStore(env.clock(), config.maxItems(), config.maxItemsPerSource());
         this.tokens = new TokenIssuer(env.clock(), env.random());
         this.limiter = new RateLimiter(env.clock(), config.queryRatePerSecond(), config.queryBurst(),
-                config.maxRateLimitedSources());
+                config.maxRateLimitedSources(), key.derivedSecret("restfs rate limiter index"));
         this.infos = new PeerInfoDirectory(config.maxPeerInfos());
         this.peers = new PeerStore(config.maxPeersPerHash(), config.maxInfoHashes());
         this.rpc = new RpcEngine(env, transport, config.timeouts(), new RpcEngine.Listener() {

@@ -36,6 +36,7 @@ public final class RateLimiter {
     private final double ratePerMilli;
     private final double burst;
     private final int maxTracked;
+    private final long hashKey;
     private long[] slots;
     /** Open addressing with linear probing: slot number + 1, 0 for an empty position; at most half full. */
     private int[] index;
@@ -45,7 +46,12 @@ public final class RateLimiter {
     private int newest = NONE;
     private long refused;
 
-    public RateLimiter(Clock clock, double ratePerSecond, int burst, int maxTracked) {
+    /**
+     * @param hashKey a secret of the node's (see {@link io.restfs.dht.crypto.Ed25519KeyPair#derivedSecret}): the
+     *                index's hash of an address mixes it in, so that a sender cannot choose addresses (an IPv6 /64
+     *                gives it 2^64) whose probe sequences collide and make every query walk a long chain
+     */
+    public RateLimiter(Clock clock, double ratePerSecond, int burst, int maxTracked, long hashKey) {
         if (ratePerSecond <= 0 || burst < 1 || maxTracked < 1) {
             throw new IllegalArgumentException("rate " + ratePerSecond + "/s, burst " + burst + ", tracked " + maxTracked);
         }
@@ -53,6 +59,7 @@ public final class RateLimiter {
         this.ratePerMilli = ratePerSecond / 1000.0;
         this.burst = burst;
         this.maxTracked = maxTracked;
+        this.hashKey = hashKey;
         allocate(Math.min(INITIAL_SLOTS, maxTracked));
     }
 
@@ -208,9 +215,14 @@ public final class RateLimiter {
         slots[at] = ((long) prev << 32) | (slots[at] & 0xFFFF_FFFFL);
     }
 
-    private static int hash(long hi, long lo) {
-        long h = (hi * 0x9E37_79B9_7F4A_7C15L) ^ lo;
-        h *= 0xC2B2_AE3D_27D4_EB4FL;
+    /** Keyed: both halves are mixed with the secret before a bijective 64-bit finalizer (MurmurHash3's fmix64). */
+    private int hash(long hi, long lo) {
+        long h = ((hi ^ hashKey) * 0x9E37_79B9_7F4A_7C15L) ^ (lo + hashKey);
+        h ^= h >>> 33;
+        h *= 0xFF51_AFD7_ED55_8CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CE_B9FE_1A85_EC53L;
+        h ^= h >>> 33;
         return (int) (h >>> 32);
     }
 

@@ -16,7 +16,7 @@ class RateLimiterTest {
     @Test
     void floodingAddressRunsDryWhileOthersKeepTheirBudget() throws Exception {
         VirtualTime time = new VirtualTime();
-        RateLimiter limiter = new RateLimiter(time, 10, 5, 100);
+        RateLimiter limiter = new RateLimiter(time, 10, 5, 100, 42L);
         InetAddress flooder = InetAddress.getByAddress(new byte[] {10, 0, 0, 1});
         InetAddress other = InetAddress.getByAddress(new byte[] {10, 0, 0, 2});
         int allowed = 0;
@@ -36,7 +36,7 @@ class RateLimiterTest {
     @Test
     void forgetsLeastRecentlyActiveAddressesBeyondItsBound() throws Exception {
         VirtualTime time = new VirtualTime();
-        RateLimiter limiter = new RateLimiter(time, 1, 1, 3);
+        RateLimiter limiter = new RateLimiter(time, 1, 1, 3, 42L);
         for (int i = 0; i < 10; i++) {
             limiter.tryAcquire(InetAddress.getByAddress(new byte[] {10, 0, 0, (byte) i}));
         }
@@ -46,7 +46,7 @@ class RateLimiterTest {
     @Test
     void theAddressForgottenIsTheLeastRecentlyActive() throws Exception {
         VirtualTime time = new VirtualTime();
-        RateLimiter limiter = new RateLimiter(time, 1, 1, 3);
+        RateLimiter limiter = new RateLimiter(time, 1, 1, 3, 42L);
         InetAddress a = InetAddress.getByAddress(new byte[] {10, 0, 0, 1});
         InetAddress b = InetAddress.getByAddress(new byte[] {10, 0, 0, 2});
         InetAddress c = InetAddress.getByAddress(new byte[] {10, 0, 0, 3});
@@ -65,7 +65,7 @@ class RateLimiterTest {
     @Test
     void ipv6AndIpv4AddressesHaveTheirOwnBuckets() throws Exception {
         VirtualTime time = new VirtualTime();
-        RateLimiter limiter = new RateLimiter(time, 1, 1, 10);
+        RateLimiter limiter = new RateLimiter(time, 1, 1, 10, 42L);
         InetAddress v4 = InetAddress.getByAddress(new byte[] {10, 0, 0, 1});
         InetAddress v6 = InetAddress.getByName("2001:db8::a00:1");
         InetAddress v6Other = InetAddress.getByName("2001:db8::1:a00:1");
@@ -84,7 +84,7 @@ class RateLimiterTest {
         double rate = 2;
         int burst = 3;
         int bound = 50;
-        RateLimiter limiter = new RateLimiter(time, rate, burst, bound);
+        RateLimiter limiter = new RateLimiter(time, rate, burst, bound, 42L);
         Map<InetAddress, double[]> model = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<InetAddress, double[]> eldest) {
