@@ -115,9 +115,9 @@ public final class RestfsClient {
 
     /**
      * Follows {@code bucket}'s changes: {@code listener} gets a {@link BucketEvent} for every object created, changed
-     * or deleted there through this node, until the subscription is closed (nodes do not relay bucket events to each
-     * other yet). Needs read rights on the bucket ({@link ErrorCode#FORBIDDEN} otherwise); a node that cannot be
-     * reached is {@link ErrorCode#NOT_READY}.
+     * or deleted there, through this node or any other member linked with it, until the subscription is closed. Needs
+     * read rights on the bucket ({@link ErrorCode#FORBIDDEN} otherwise); a node that cannot be reached is
+     * {@link ErrorCode#NOT_READY}.
      */
     public BucketSubscription subscribe(String bucket, Consumer<BucketEvent> listener) {
         return BucketSubscription.open(http, base, token, Objects.requireNonNull(bucket, "bucket"),

@@ -6,16 +6,13 @@ import java.util.regex.Pattern;
 public final class Topics {
     /** Membership events (joined, left, dead); only nodes holding the cluster key may subscribe. */
     public static final String CLUSTER_MEMBERS = "cluster.members";
-    /** Prefix of a bucket's object events. */
-    public static final String BUCKET_PREFIX = "bucket.";
-    /** Bucket names as the API allows them (letters, digits, dot, dash, underscore; up to 63 as in S3). */
+    /**
+     * A bucket's object events ({@link io.restfs.api.BucketEvent#topic}), with bucket names as the API allows them
+     * (letters, digits, dot, dash, underscore; up to 63 as in S3).
+     */
     private static final Pattern BUCKET_TOPIC = Pattern.compile("bucket\\.[A-Za-z0-9._-]{1,63}");
 
     private Topics() {
-    }
-
-    public static String bucket(String name) {
-        return BUCKET_PREFIX + name;
     }
 
     /** Whether {@code topic} is a valid bucket topic. */
@@ -24,6 +21,6 @@ public final class Topics {
     }
 
     static boolean isValid(String topic) {
-        return CLUSTER_MEMBERS.equals(topic) || BUCKET_TOPIC.matcher(topic).matches();
+        return CLUSTER_MEMBERS.equals(topic) || isBucket(topic);
     }
 }
