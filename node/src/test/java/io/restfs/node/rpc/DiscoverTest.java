@@ -6,22 +6,32 @@ import io.restfs.api.ClusterApi;
 import io.restfs.api.ObjectApi;
 import io.restfs.api.SegmentApi;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.OutputStream;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** rpc.discover: an OpenRPC 1.2.6 document naming every method of the four services with its params. */
+/**
+ * rpc.discover: an OpenRPC 1.2.6 document naming every method of the four services with its params, described for
+ * a client author, and valid against the OpenRPC meta-schema (checked by Node.js with the npm packages of
+ * node/src/test/js when they are installed; CI installs them).
+ */
 class DiscoverTest {
     @TempDir
     static Path dir;
@@ -81,7 +91,10 @@ class DiscoverTest {
             segmentPutParams.add(p.path("name").asText() + (p.path("required").asBoolean() ? "" : "?"));
         }
         assertEquals(List.of("bucket", "path", "index", "data", "expectedVersion?"), segmentPutParams);
-        assertEquals("needs write rights on the bucket", segmentPut.path("summary").asText());
+        assertTrue(segmentPut.path("summary").asText().startsWith("Replaces or appends one segment"),
+                segmentPut.path("summary").asText());
+        assertTrue(segmentPut.path("description").asText().endsWith("Access: needs write rights on the bucket."),
+                segmentPut.path("description").asText());
         assertEquals("ObjectInfo", segmentPut.path("result").path("schema").path("title").asText());
         JsonNode list = byName.get("bucket.list").path("result").path("schema");
         assertEquals("array", list.path("type").asText());
@@ -92,6 +105,78 @@ class DiscoverTest {
             errorCodes.add(e.path("code").asInt());
         }
         assertTrue(errorCodes.containsAll(List.of(-32001, -32002, -32005)), errorCodes.toString());
+    }
+
+    @Test
+    void everyMethodParamAndResultIsDescribed() {
+        List<String> missing = new ArrayList<>();
+        assertFalse(doc.path("info").path("title").asText().isBlank());
+        assertFalse(doc.path("info").path("version").asText().isBlank());
+        assertFalse(doc.path("info").path("description").asText().isBlank());
+        for (JsonNode m : doc.path("methods")) {
+            String name = m.path("name").asText();
+            for (String field : List.of("summary", "description")) {
+                if (m.path(field).asText().isBlank()) {
+                    missing.add(name + " " + field);
+                }
+            }
+            if (!m.path("params").isArray()) {
+                missing.add(name + " params");
+            }
+            for (JsonNode p : m.path("params")) {
+                if (p.path("description").asText().isBlank() || !p.path("schema").isObject()) {
+                    missing.add(name + " param " + p.path("name").asText());
+                }
+            }
+            JsonNode r = m.path("result");
+            if (r.path("name").asText().isBlank() || r.path("description").asText().isBlank()
+                    || !r.path("schema").isObject()) {
+                missing.add(name + " result");
+            }
+        }
+        assertEquals(List.of(), missing);
+    }
+
+    @Test
+    void errorsAreThoseTheMethodCanEndIn() {
+        Map<String, List<Integer>> codes = new HashMap<>();
+        for (JsonNode m : doc.path("methods")) {
+            List<Integer> c = new ArrayList<>();
+            m.path("errors").forEach(e -> c.add(e.path("code").asInt()));
+            codes.put(m.path("name").asText(), c);
+        }
+        // Any valid token: no FORBIDDEN; no params: no INVALID_PARAMS; reads nothing that can be missing.
+        assertEquals(List.of(-32603, -32001), codes.get("cluster.status"));
+        // A read: NOT_FOUND and the read failures, never a write's CONFLICT or INSUFFICIENT_NODES.
+        List<Integer> stat = codes.get("object.stat");
+        assertTrue(stat.containsAll(List.of(-32602, -32603, -32001, -32002, -32003, -32008, -32011)), stat.toString());
+        assertFalse(stat.contains(-32005) || stat.contains(-32007) || stat.contains(-32010), stat.toString());
+        List<Integer> delete = codes.get("bucket.delete");
+        assertTrue(delete.containsAll(List.of(-32002, -32003, -32006)), delete.toString());
+        assertFalse(delete.contains(-32010), delete.toString());
+    }
+
+    @Test
+    void documentIsValidAgainstTheOpenRpcMetaSchema() throws Exception {
+        Path js = Path.of("src", "test", "js").toAbsolutePath();
+        String missing = null;
+        if (!Files.isRegularFile(js.resolve("node_modules/@open-rpc/meta-schema/package.json"))) {
+            missing = "@open-rpc/meta-schema is not installed under " + js.resolve("node_modules")
+                    + "; run `npm ci` in node/src/test/js";
+        }
+        if (missing != null) {
+            assertFalse("true".equalsIgnoreCase(System.getenv("CI")), missing + " (CI=true: failing, not skipping)");
+            Assumptions.abort(missing);
+        }
+        Process p = new ProcessBuilder("node", "validate-openrpc.js").directory(js.toFile())
+                .redirectErrorStream(true).start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(doc.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "validate-openrpc.js did not finish");
+        assertEquals(0, p.exitValue(), out);
+        assertEquals("valid", out.strip());
     }
 
     @Test
