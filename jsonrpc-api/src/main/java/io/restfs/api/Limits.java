@@ -20,6 +20,12 @@ public final class Limits {
     /** Bytes of a path, UTF-8. */
     public static final int MAX_PATH_BYTES = 4096;
 
+    /**
+     * Characters of one pub/sub frame on /ws, either way: an announcement is under 1 KiB and a bucket event a
+     * path plus a few fields. Nodes answer a larger one with an error frame; clients close the subscription.
+     */
+    public static final int MAX_PUBSUB_FRAME_CHARS = 64 * 1024;
+
     private Limits() {
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restfs.api.BucketEvent;
 import io.restfs.api.ErrorCode;
+import io.restfs.api.Limits;
 import io.restfs.api.RestfsException;
 
 import java.net.URI;
@@ -105,6 +106,14 @@ public final class BucketSubscription implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            if (partial.length() + data.length() > Limits.MAX_PUBSUB_FRAME_CHARS) {
+                // A node never sends one this large; buffering it would let a bad node fill our heap.
+                partial.setLength(0);
+                socket.abort();
+                ended(new RestfsException(ErrorCode.TOO_LARGE, "the node sent a frame of over "
+                        + Limits.MAX_PUBSUB_FRAME_CHARS + " characters; subscription closed"));
+                return null;
+            }
             partial.append(data);
             if (last) {
                 String text = partial.toString();
@@ -171,7 +180,11 @@ public final class BucketSubscription implements AutoCloseable {
         }
 
         private void ended(String why) {
-            subscribed.completeExceptionally(new RestfsException(ErrorCode.NOT_READY, why));
+            ended(new RestfsException(ErrorCode.NOT_READY, why));
+        }
+
+        private void ended(RestfsException why) {
+            subscribed.completeExceptionally(why);
             closed.complete(null);
         }
     }

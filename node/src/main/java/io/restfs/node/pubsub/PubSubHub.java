@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.restfs.api.BucketEvent;
+import io.restfs.api.Limits;
 import io.restfs.dht.id.NodeId;
 
 import java.util.HashSet;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * a bucket event published here also goes once to every linked member, which hands it to its own subscribers.
  */
 public final class PubSubHub implements Publisher {
-    /** Largest frame we read: an announcement is under 1 KiB and a bucket event a few hundred bytes. */
-    public static final int MAX_FRAME_CHARS = 64 * 1024;
+    /** Largest frame we read. */
+    public static final int MAX_FRAME_CHARS = Limits.MAX_PUBSUB_FRAME_CHARS;
     /** What the WebSocket layer buffers before giving up on a message; frames between this and the above get an
      *  error frame, larger ones close the connection (code 1009). */
     static final int MAX_BUFFERED_CHARS = 1024 * 1024;
