@@ -540,6 +540,11 @@ public final class RestfsClient {
         public List<ObjectVersion> versions(String bucket, String path) {
             return callList("object.versions", ObjectVersion.class, bucket, path);
         }
+
+        @Override
+        public void deleteVersion(String bucket, String path, Long version) {
+            call("object.deleteVersion", Void.class, bucket, path, version);
+        }
     }
 
     private final class SegmentCalls implements SegmentApi {

@@ -28,6 +28,7 @@ public final class ServingNode {
                     Runtime.getRuntime().availableProcessors(),
                     id -> c.membership().get(id).filter(e -> e.state() != Membership.State.ALIVE).isPresent());
             d.closeWith(storage);
+            c.metrics().registry().register(new ReclaimedShards(storage));
             storage.warmUp();
             TokenStore tokens = TokenStore.open(c.config().dataDir());
             RestfsApi api = RestfsApi.over(storage, tokens).countCallsIn(c.metrics());
@@ -35,5 +36,25 @@ public final class ServingNode {
             d.mount("/o/*", api.objectServlet());
             d.setSubscriberAuthorizer(new TokenSubscriberAuthorizer(tokens));
         });
+    }
+
+    /** Counters of what version deletes did with shards: deleted from their holders, or left behind as orphans. */
+    private static final class ReclaimedShards extends io.prometheus.client.Collector {
+        private final StorageService storage;
+
+        ReclaimedShards(StorageService storage) {
+            this.storage = storage;
+        }
+
+        @Override
+        public java.util.List<MetricFamilySamples> collect() {
+            return java.util.List.of(
+                    new io.prometheus.client.CounterMetricFamily("restfs_shards_reclaimed_total",
+                            "Shards deleted from their holders after version deletes made through this node.",
+                            storage.shardsReclaimed()),
+                    new io.prometheus.client.CounterMetricFamily("restfs_shards_orphaned_total",
+                            "Shards a version delete through this node could not delete (holder unknown or down).",
+                            storage.shardsOrphaned()));
+        }
     }
 }

@@ -36,6 +36,7 @@ public final class RestfsApi {
             Map.entry("object.mkdir", WRITE_BUCKET),
             Map.entry("object.rename", WRITE_BUCKET),
             Map.entry("object.delete", WRITE_BUCKET),
+            Map.entry("object.deleteVersion", WRITE_BUCKET),
             Map.entry("object.get", READ_BUCKET),
             Map.entry("object.stat", READ_BUCKET),
             Map.entry("object.list", READ_BUCKET),

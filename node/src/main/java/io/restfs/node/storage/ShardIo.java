@@ -170,6 +170,48 @@ final class ShardIo {
         return t;
     }
 
+    /** What {@link #delete} did: shards deleted from their holders, and shards left behind (orphans). */
+    record Reclaimed(int deleted, int orphaned) {
+    }
+
+    /**
+     * Deletes {@code refs} (shards of {@code segment}) from their recorded holders, all at once, and waits for the
+     * answers: best effort. A shard whose holder is not recorded, is not known to this node's view of the cluster,
+     * or does not answer stays where it is, an orphan; each is logged. A holder that no longer has the shard counts
+     * as deleted (a retried delete, or a shard a put wrote elsewhere).
+     */
+    Reclaimed delete(StoredSegment segment, List<ShardRef> refs) {
+        Map<Integer, CompletableFuture<Boolean>> deletes = new TreeMap<>();
+        int orphaned = 0;
+        for (ShardRef ref : refs) {
+            ShardKey key = ShardKey.of(ref.sha256());
+            Optional<Candidate> holder = ref.holder().flatMap(view::find);
+            if (holder.isEmpty()) {
+                orphaned++;
+                log.warn("shard {} of segment {} ({}) left behind: its holder {} is not known", ref.index(),
+                        segment.id(), key, ref.holder().map(NodeId::toHex).orElse("(not recorded)"));
+                continue;
+            }
+            Candidate c = holder.get();
+            deletes.put(ref.index(), c.local() ? CompletableFuture.supplyAsync(() -> store.delete(key), io)
+                    : client.delete(TransferPeer.pinned(c.shardAddress(), c.id()), key));
+        }
+        int deleted = 0;
+        for (Map.Entry<Integer, CompletableFuture<Boolean>> e : deletes.entrySet()) {
+            Throwable error = outcome(e.getValue());
+            if (error == null) {
+                deleted++;
+            } else {
+                orphaned++;
+                ShardRef ref = segment.shards().get(e.getKey());
+                log.warn("shard {} of segment {} ({}) left behind: deleting it on {} failed ({})", ref.index(),
+                        segment.id(), ShardKey.of(ref.sha256()), ref.holder().map(NodeId::toHex).orElse("?"),
+                        error.getMessage());
+            }
+        }
+        return new Reclaimed(deleted, orphaned);
+    }
+
     /**
      * Fetches at least k good shards of {@code segment} in parallel, data shards first: each from its recorded
      * holder, then from the nodes closest to its placement key. Fails with {@link ErrorCode#UNAVAILABLE} when

@@ -99,7 +99,10 @@ import io.restfs.node.transfer.ShardTransferClient;
  * updated the same way, always retrying, since adding or removing one entry merges with any other change.
  *
  * <p>Versions: each file version's manifest names the previous one's, so history is a chain from the pointer;
- * a delete adds a tombstone version. Old versions stay listable and readable; nothing purges them yet.
+ * a delete adds a tombstone version. Old versions stay listable and readable until {@link #deleteVersion} purges
+ * one: the head manifest is copied with that version added to its purged list (see {@link Manifest}) and the
+ * pointer swapped to the copy, and every walk skips purged versions; then the shards only that version held are
+ * deleted from their holders (see {@link #deleteVersion} for why this shape and what is kept).
  *
  * <p>What the DHT cannot give: holders compare only sequence numbers, so when racing writers all lose, their
  * copies can split the holders and a reader then sees one of them (a version whose writer was told CONFLICT);
@@ -161,6 +164,8 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     private final PointerStore pointers;
     private final java.util.Map<String, CachedBucket> bucketCache = new java.util.HashMap<>(); // guarded by itself
     private final BlobCache blobs = new BlobCache(BLOB_CACHE_BYTES);
+    private final java.util.concurrent.atomic.AtomicLong shardsReclaimed = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong shardsOrphaned = new java.util.concurrent.atomic.AtomicLong();
     private Thread warmup; // guarded by this
 
     /**
@@ -751,8 +756,9 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                 Manifest m = readManifest(source.record().ref().orElseThrow());
                 Optional<StoredSegment> previous = target.filter(t -> t.record().type() == ObjectType.FILE)
                         .flatMap(t -> t.record().ref());
+                // Flagged: its segments are now also the source's history's, so purging a version never deletes them.
                 Manifest moved = new Manifest(version, false, mtime, m.size(), m.mode(), m.owner(), m.sha256(),
-                        m.segments(), previous);
+                        m.segments(), previous, true, List.of());
                 rec = new PointerRecord(ObjectType.FILE, version, false, m.size(), mtime,
                         Optional.of(writeBlob(moved.encode())));
             } else {
@@ -770,7 +776,7 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             }
             addToParent(b, dst, new DirEntry(ObjectPaths.name(dst), rec.type(), rec.size(), mtime, version));
             publish(b.name(), BucketEvent.CREATED, dst, version);
-            remove(b, src, source);
+            remove(b, src, source, true);
             return stat(bucket, dst, null);
         });
     }
@@ -785,13 +791,17 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                         + " bucket");
             }
             Pointer ptr = readPointer(b, p).filter(Pointer::live).orElseThrow(() -> notFound(b, p));
-            remove(b, p, ptr);
+            remove(b, p, ptr, false);
             return null;
         });
     }
 
-    /** Records a delete of {@code p} (a tombstone version for a file) and drops it from its parent's listing. */
-    private void remove(Bucket b, String p, Pointer ptr) {
+    /**
+     * Records a delete of {@code p} (a tombstone version for a file) and drops it from its parent's listing.
+     * {@code renamed}: the delete is a rename's, so the tombstone is flagged as the record that the version below it
+     * moved to another path.
+     */
+    private void remove(Bucket b, String p, Pointer ptr, boolean renamed) {
         for (int attempt = 0; ; attempt++) {
             PointerRecord r = ptr.record();
             if (r.type() == ObjectType.DIRECTORY && r.ref().isPresent() && !listing(b, p).entries().isEmpty()) {
@@ -801,7 +811,8 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             long mtime = clock.millis();
             Optional<StoredSegment> ref = Optional.empty();
             if (r.type() == ObjectType.FILE) {
-                Manifest tombstone = new Manifest(version, true, mtime, 0, 0, "", NO_HASH, List.of(), r.ref());
+                Manifest tombstone = new Manifest(version, true, mtime, 0, 0, "", NO_HASH, List.of(), r.ref(),
+                        renamed, List.of());
                 ref = Optional.of(writeBlob(tombstone.encode()));
             }
             PointerStore.Outcome outcome = writePointer(b, p, Optional.of(ptr),
@@ -834,15 +845,179 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                 return List.of(new ObjectVersion(r.version(), 0, r.mtimeMillis(), "", r.deleted()));
             }
             List<ObjectVersion> out = new ArrayList<>();
+            java.util.Set<Long> purged = new java.util.HashSet<>();
             Optional<StoredSegment> next = r.ref();
             while (next.isPresent() && out.size() < MAX_VERSIONS_LISTED) {
                 Manifest m = readManifest(next.get());
-                out.add(new ObjectVersion(m.version(), m.size(), m.mtimeMillis(),
-                        hashHex(m), m.deleted()));
+                purged.addAll(m.purged());
+                if (!purged.contains(m.version())) {
+                    out.add(new ObjectVersion(m.version(), m.size(), m.mtimeMillis(), hashHex(m), m.deleted()));
+                }
                 next = m.previous();
             }
             return out;
         });
+    }
+
+    /**
+     * Deletes one old version of a file for good: it leaves {@link #versions} and reading it is NOT_FOUND, and the
+     * shards only it referenced are deleted from their holders.
+     *
+     * <p>Why a purged list in the head manifest rather than rewriting the chain: each manifest names the one below
+     * it by its stored segment, so taking a version out of the chain means rewriting every manifest above it, which
+     * is as many metadata writes as there are newer versions (purging the oldest of a long history, the common
+     * case, rewrites all of it). Instead the head manifest is copied with the version added to its purged list and
+     * the pointer is swapped to the copy with compare-and-swap, like every other write: one manifest write whatever
+     * the depth, and a writer racing it loses the swap and retries on top of it as it would against any write. The
+     * pointer's version stays (no new version is made); the purged version's manifest stays in the chain, as the
+     * link between its neighbours, and walks skip it. Versions of the head manifest written later keep the list
+     * below them, where every walk from the pointer passes it first.
+     *
+     * <p>Refused: the newest version (the object's current state: delete the object or write a new version first;
+     * once the object is deleted its newest version is the delete, so every data version can be purged), unknown
+     * and already purged versions (NOT_FOUND), directories, and a version a rename shares with another path (its
+     * segments are listed by both paths' histories, so neither may delete them, and purging it would also hide
+     * from this path's later versions that they hold them).
+     *
+     * <p>Space: only after the swap commits are the shards of the purged version's data segments that no remaining
+     * version of the file lists deleted (compared by content address, the shard's SHA-256; a segment write makes
+     * a version that lists the previous one's other segments), and the superseded head manifest's shards. Shards
+     * of different segments never coincide, since each shard's header carries its segment's random id. A segment
+     * is listed by two paths only after a rename, and then by the version the rename moved on both sides (and by
+     * versions a segment write made on top of it, which also list it); that version can never be purged, so
+     * checking the one file's chain keeps every shard another path still reads. Deleting is best effort: a
+     * holder that does not answer keeps an orphan, logged and counted ({@link #shardsOrphaned}).
+     */
+    @Override
+    public void deleteVersion(String bucket, String path, Long version) {
+        guard(() -> {
+            if (version == null || version < 1) {
+                throw new RestfsException(ErrorCode.INVALID_PARAMS, "version must be 1 or more, not " + version);
+            }
+            Bucket b = bucket(bucket);
+            String p = ObjectPaths.normalize(path);
+            for (int attempt = 0; ; attempt++) {
+                Pointer ptr = readPointer(b, p).orElseThrow(() -> notFound(b, p));
+                if (ptr.record().type() != ObjectType.FILE) {
+                    throw new RestfsException(ErrorCode.INVALID_PARAMS, b.name() + p + " is a directory; only a"
+                            + " file's old versions can be deleted");
+                }
+                StoredSegment headRef = ptr.record().ref().orElseThrow(() -> new RestfsException(ErrorCode.INTEGRITY,
+                        b.name() + p + " version " + ptr.record().version() + " names no manifest"));
+                List<ChainLink> chain = history(headRef);
+                Manifest head = chain.get(0).manifest();
+                int at = purgeable(b, p, chain, version);
+                Manifest purging = chain.get(at).manifest();
+                StoredSegment newHead = writeBlob(head.purging(version).encode());
+                PointerRecord r = ptr.record();
+                PointerStore.Outcome outcome = writePointer(b, p, Optional.of(ptr), new PointerRecord(r.type(),
+                        r.version(), r.deleted(), r.size(), r.mtimeMillis(), Optional.of(newHead)));
+                if (outcome == PointerStore.Outcome.STORED
+                        || (outcome == PointerStore.Outcome.UNCERTAIN && chainHolds(b, p, newHead, head.version()))) {
+                    reclaim(b, p, chain, at, purging);
+                    return null;
+                }
+                if (attempt + 1 >= MAX_CAS_ATTEMPTS) {
+                    throw new RestfsException(ErrorCode.CONFLICT, b.name() + p + " kept changing while version "
+                            + version + " was being deleted");
+                }
+                backoff(attempt);
+            }
+        });
+    }
+
+    /** One manifest of a file's chain, as walked from the pointer: where it is stored and whether it is purged. */
+    private record ChainLink(StoredSegment ref, Manifest manifest, boolean purged) {
+    }
+
+    /** Every manifest of the chain from {@code head} down to the first version, purged ones included. */
+    private List<ChainLink> history(StoredSegment head) {
+        List<ChainLink> out = new ArrayList<>();
+        java.util.Set<Long> purged = new java.util.HashSet<>();
+        Optional<StoredSegment> next = Optional.of(head);
+        while (next.isPresent()) {
+            Manifest m = readManifest(next.get());
+            purged.addAll(m.purged());
+            out.add(new ChainLink(next.get(), m, purged.contains(m.version())));
+            next = m.previous();
+        }
+        return out;
+    }
+
+    /** Where in {@code chain} {@code version} is, refusing it when it cannot be purged (see {@link #deleteVersion}). */
+    private static int purgeable(Bucket b, String p, List<ChainLink> chain, long version) {
+        long newest = chain.get(0).manifest().version();
+        if (version == newest) {
+            throw new RestfsException(ErrorCode.INVALID_PARAMS, "version " + version + " is the newest version of "
+                    + b.name() + p + "; delete the object (object.delete) or write a new version first, then delete"
+                    + " this one");
+        }
+        for (int i = 1; i < chain.size(); i++) {
+            Manifest m = chain.get(i).manifest();
+            if (m.version() != version || chain.get(i).purged()) {
+                continue;
+            }
+            Manifest above = chain.get(i - 1).manifest();
+            String shared = null;
+            if (m.renamed() && !m.deleted()) {
+                shared = "came from a rename, so its segments are also the source path's";
+            } else if (m.renamed()) {
+                shared = "records the rename of the version below it to another path";
+            } else if (above.renamed() && above.deleted()) {
+                shared = "was moved to another path by a rename (version " + above.version() + ") and its segments"
+                        + " are that path's too";
+            }
+            if (shared != null) {
+                throw new RestfsException(ErrorCode.INVALID_PARAMS, b.name() + p + " version " + version + " "
+                        + shared + "; it cannot be deleted");
+            }
+            return i;
+        }
+        throw new RestfsException(ErrorCode.NOT_FOUND, b.name() + p + " has no version " + version
+                + (version > newest ? " (the newest is " + newest + ")" : ""));
+    }
+
+    /**
+     * After version {@code chain[at]} was purged: deletes the shards of its segments that no remaining version
+     * lists, and the shards of the head manifest the purge replaced ({@code chain[0]}). Best effort.
+     */
+    private void reclaim(Bucket b, String p, List<ChainLink> chain, int at, Manifest purging) {
+        java.util.Set<io.restfs.blockstore.store.Sha256> kept = new java.util.HashSet<>();
+        for (int i = 0; i < chain.size(); i++) {
+            if (i != at && !chain.get(i).purged()) {
+                for (StoredSegment s : chain.get(i).manifest().segments()) {
+                    s.shards().forEach(ref -> kept.add(ref.sha256()));
+                }
+            }
+        }
+        List<ShardIo.Reclaimed> results = new ArrayList<>();
+        int segments = 0;
+        for (StoredSegment s : purging.segments()) {
+            List<io.restfs.node.meta.ShardRef> own = s.shards().stream().filter(ref -> !kept.contains(ref.sha256()))
+                    .toList();
+            if (!own.isEmpty()) {
+                segments++;
+                results.add(shards.delete(s, own));
+            }
+        }
+        StoredSegment oldHead = chain.get(0).ref();
+        results.add(shards.delete(oldHead, oldHead.shards()));
+        int deleted = results.stream().mapToInt(ShardIo.Reclaimed::deleted).sum();
+        int orphaned = results.stream().mapToInt(ShardIo.Reclaimed::orphaned).sum();
+        shardsReclaimed.addAndGet(deleted);
+        shardsOrphaned.addAndGet(orphaned);
+        log.info("{}{} version {} deleted: {} shards of {} segments of its own and of the replaced manifest deleted,"
+                + " {} left behind", b.name(), p, purging.version(), deleted, segments, orphaned);
+    }
+
+    /** Shards deleted from their holders after version deletes since this service started. */
+    public long shardsReclaimed() {
+        return shardsReclaimed.get();
+    }
+
+    /** Shards a version delete should have deleted but could not (holder unknown or down): orphans on disk. */
+    public long shardsOrphaned() {
+        return shardsOrphaned.get();
     }
 
     // ------------------------------------------------------------------------------------------------ segments
@@ -1018,7 +1193,8 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     /**
      * Whether file {@code p}'s version chain, read now, includes the manifest {@code ours} (written as
      * {@code version}): how a writer whose swap came back {@link PointerStore.Outcome#UNCERTAIN} learns whether its
-     * version survived.
+     * version survived. A version delete that replaced {@code ours} as the head in between makes this false though
+     * the version survived; the writer then writes its content once more, as the next version (nothing is lost).
      */
     private boolean chainHolds(Bucket b, String p, StoredSegment ours, long version) {
         Optional<StoredSegment> next = readPointer(b, p).filter(x -> x.record().type() == ObjectType.FILE)
@@ -1046,9 +1222,15 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             throw notFound(b, p);
         }
         Optional<StoredSegment> next = ptr.record().ref();
+        java.util.Set<Long> purged = new java.util.HashSet<>();
         while (next.isPresent()) {
             Manifest m = readManifest(next.get());
+            purged.addAll(m.purged());
             if (version == null || m.version() == version) {
+                if (purged.contains(m.version())) {
+                    throw new RestfsException(ErrorCode.NOT_FOUND, b.name() + p + " version " + m.version()
+                            + " was deleted");
+                }
                 if (m.deleted()) {
                     throw new RestfsException(ErrorCode.NOT_FOUND, b.name() + p + " version " + m.version()
                             + " is a delete");

@@ -277,6 +277,28 @@ public final class MemoryStore implements BucketApi, ObjectApi, SegmentApi, Clus
         return out;
     }
 
+    @Override
+    public synchronized void deleteVersion(String bucket, String path, Long version) {
+        if (version == null || version < 1) {
+            throw new RestfsException(ErrorCode.INVALID_PARAMS, "version must be 1 or more, not " + version);
+        }
+        Bucket b = bucket(bucket);
+        String p = clean(path);
+        Entry e = b.objects().get(p);
+        if (e == null) {
+            throw new RestfsException(ErrorCode.NOT_FOUND, "no object " + bucket + p);
+        }
+        if (e.type() == ObjectType.DIRECTORY) {
+            throw new RestfsException(ErrorCode.INVALID_PARAMS, bucket + p + " is a directory");
+        }
+        if (e.newest().version() == version) {
+            throw new RestfsException(ErrorCode.INVALID_PARAMS, "version " + version + " is the newest");
+        }
+        if (!e.versions().removeIf(v -> v.version() == version)) {
+            throw new RestfsException(ErrorCode.NOT_FOUND, bucket + p + " has no version " + version);
+        }
+    }
+
     // ---- segments
 
     @Override
