@@ -79,6 +79,44 @@ class MetadataRecordsTest {
     }
 
     @Test
+    void manifestWithPurgedVersionsOrARenameFlagIsFormat2AndOneWithoutStaysFormat1() throws Exception {
+        Manifest plain = new Manifest(5, false, 99, 12345, 0644, "", bytes(32), List.of(segment(4, 2, true)),
+                Optional.of(segment(2, 2, true)));
+        byte[] format1 = plain.encode();
+        assertEquals(1, format1[4], "the format byte after RFSM");
+        Manifest purging = plain.purging(3).purging(1).purging(3);
+        byte[] format2 = purging.encode();
+        assertEquals(2, format2[4]);
+        // Format 2 is format 1 with renamed, the purged count and the purged versions appended.
+        assertArrayEquals(java.util.Arrays.copyOfRange(format1, 5, format1.length),
+                java.util.Arrays.copyOfRange(format2, 5, format1.length));
+        assertEquals(format1.length + 1 + 4 + 2 * 8, format2.length);
+        Manifest back = Manifest.decode(format2);
+        assertEquals(List.of(1L, 3L), back.purged());
+        assertEquals(false, back.renamed());
+        assertEquals(plain.segments(), back.segments());
+        assertEquals(List.of(), Manifest.decode(format1).purged());
+        Manifest moved = new Manifest(2, true, 9, 0, 0, "", new byte[32], List.of(), Optional.of(segment(2, 2, true)),
+                true, List.of());
+        assertTrue(Manifest.decode(moved.encode()).renamed());
+    }
+
+    @Test
+    void manifestPurgingItsOwnVersionOrANewerOneIsRefused() {
+        Manifest m = new Manifest(3, false, 1, 0, 0, "", bytes(32), List.of(), Optional.empty());
+        assertThrows(IllegalArgumentException.class, () -> m.purging(3));
+        assertThrows(IllegalArgumentException.class, () -> m.purging(4));
+        assertThrows(IllegalArgumentException.class, () -> m.purging(0));
+        byte[] enc = m.purging(2).encode();
+        // The purged version (last 8 bytes) rewritten as 3, the manifest's own: refused as malformed.
+        enc[enc.length - 1] = 3;
+        assertThrows(MalformedRecordException.class, () -> Manifest.decode(enc));
+        byte[] count = m.purging(2).encode();
+        count[count.length - 9] = (byte) 0x7f; // the purged count's low byte: far more than follow
+        assertThrows(MalformedRecordException.class, () -> Manifest.decode(count));
+    }
+
+    @Test
     void listingStaysSortedAndRoundTrips() throws Exception {
         DirectoryListing l = DirectoryListing.EMPTY
                 .with(new DirEntry("b", ObjectType.FILE, 3, 1, 1))

@@ -75,4 +75,35 @@ class NodeFailureTest {
             assertTrue(segments.size() == 12);
         }
     }
+
+    @Test
+    void aVersionDeleteWithAHolderDownLeavesItsShardThereAndCountsIt() {
+        try (LocalCluster cluster = LocalCluster.start(dir, 6, 6)) {
+            StorageService gateway = cluster.storage(0);
+            gateway.create("orphans", new BucketPolicy(4, 2, SEGMENT, true, true, false));
+            gateway.put("orphans", "/f", StorageServiceTest.random(1000, 4), null);
+            byte[] v2 = StorageServiceTest.random(1000, 5);
+            gateway.put("orphans", "/f", v2, null);
+            List<ShardLocation> v1 = gateway.locations("orphans", "/f", 1L).get(0).shards();
+            LocalCluster.Node down = v1.stream().map(l -> cluster.byId(NodeId.fromHex(l.nodeId())))
+                    .filter(n -> n.index != 0).findFirst().orElseThrow();
+            cluster.stop(down.index);
+
+            gateway.deleteVersion("orphans", "/f", 1L);
+
+            assertEquals(List.of(2L), gateway.versions("orphans", "/f").stream().map(v -> v.version()).toList());
+            assertArrayEquals(v2, cluster.storage(5).get("orphans", "/f", null));
+            for (ShardLocation loc : v1) {
+                LocalCluster.Node holder = cluster.byId(NodeId.fromHex(loc.nodeId()));
+                if (holder != down) {
+                    assertFalse(holder.store.has(io.restfs.blockstore.store.ShardKey.of(
+                            io.restfs.blockstore.store.Sha256.fromHex(loc.sha256()))), "deleted on live node "
+                            + holder.index);
+                }
+            }
+            // The dead holder's data shard, and any shard of the replaced manifest it held, are orphans.
+            assertTrue(gateway.shardsOrphaned() >= 1, "orphans " + gateway.shardsOrphaned());
+            assertEquals(6 + 4, gateway.shardsOrphaned() + gateway.shardsReclaimed());
+        }
+    }
 }

@@ -244,4 +244,39 @@ class VersionDeleteTest {
             assertTrue(missing.exitCode() != 0 && missing.err().contains("no version 2"), missing.err() + missing.out());
         }
     }
+
+    @Test
+    void versionDeletesRacingWritesAndEachOtherAllLand() throws Exception {
+        StorageService s = cluster.storage(2);
+        s.create("purge-race", SMALL_SEGMENTS);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 3; round++) {
+                String p = "/r" + round;
+                List<byte[]> bodies = new ArrayList<>();
+                for (int v = 1; v <= 3; v++) {
+                    bodies.add(random(300 + v, 100 * round + v));
+                    s.put("purge-race", p, bodies.get(v - 1), null);
+                }
+                byte[] fourth = random(400, 100 * round + 4);
+                // A version delete against a write, and two version deletes against each other.
+                var delete = pool.submit(() -> cluster.storage(1).deleteVersion("purge-race", p, 1L));
+                var write = pool.submit(() -> cluster.storage(4).put("purge-race", p, fourth, null));
+                delete.get();
+                assertEquals(4, write.get().version());
+                var first = pool.submit(() -> cluster.storage(0).deleteVersion("purge-race", p, 2L));
+                var second = pool.submit(() -> cluster.storage(5).deleteVersion("purge-race", p, 3L));
+                first.get();
+                second.get();
+                assertEquals(List.of(4L), versions("purge-race", p), "round " + round);
+                assertArrayEquals(fourth, cluster.storage(3).get("purge-race", p, null));
+                for (long gone = 1; gone <= 3; gone++) {
+                    long v = gone;
+                    refused(ErrorCode.NOT_FOUND, () -> cluster.storage(3).get("purge-race", p, v));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
