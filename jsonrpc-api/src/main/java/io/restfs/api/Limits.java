@@ -14,6 +14,15 @@ public final class Limits {
     /** Requests in one JSON-RPC batch. */
     public static final int MAX_BATCH = 100;
 
+    /**
+     * Entries of a page of {@code object.list} or {@code object.versions} when the call names no limit. An entry is
+     * about 100 bytes of JSON, so a default page is about 100 KB; a version in the page costs its manifest's read.
+     */
+    public static final int DEFAULT_PAGE = 1_000;
+
+    /** The largest page a call may ask for (about 1 MB of JSON); a larger limit is {@link ErrorCode#INVALID_PARAMS}. */
+    public static final int MAX_PAGE = 10_000;
+
     /** Bucket names: like DNS labels, so they can appear in URLs and topics unescaped. */
     public static final String BUCKET_NAME_PATTERN = "[a-z0-9][a-z0-9-]{1,61}[a-z0-9]";
 

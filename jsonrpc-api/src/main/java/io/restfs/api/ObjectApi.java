@@ -50,13 +50,28 @@ public interface ObjectApi {
                     @ParamDoc("Absolute path of the object.") String path,
                     @ParamDoc("Optional: the version to describe; the newest when left out.") Long version);
 
-    @MethodDoc(summary = "Lists a directory's entries, sorted by name.",
-            description = "Names sort as Java strings compare (UTF-16 code units). A path naming a file is"
+    @MethodDoc(summary = "Lists a page of a directory's entries, sorted by name.",
+            description = "Names sort as Java strings compare (UTF-16 code units). A page holds the entries whose"
+                    + " names sort after the after param, at most limit of them (1,000 when not given, 10,000 at"
+                    + " most). A page shorter than its limit is the last: to list everything, call again with"
+                    + " after set to the last name of each full page. The cursor is a name, so entries added or"
+                    + " removed between pages never shift the others; after need not exist any more. A path naming"
+                    + " a file, a limit outside 1 to 10,000 or an after that cannot be a name ('/' in it, empty) is"
                     + " INVALID_PARAMS.",
-            result = "The directory's entries: name, type, size, modification time and version of each.",
+            result = "The page's entries: name, type, size, modification time and version of each.",
             errors = {NOT_FOUND, UNAVAILABLE, INTEGRITY})
     List<DirEntry> list(@ParamDoc("The bucket's name.") String bucket,
-                        @ParamDoc("Absolute path of the directory ('/' for the bucket's root).") String path);
+                        @ParamDoc("Absolute path of the directory ('/' for the bucket's root).") String path,
+                        @ParamDoc(value = "Optional: the last name of the previous page; the first page when left"
+                                + " out.", optional = true)
+                        String after,
+                        @ParamDoc("Optional: the most entries to return, 1 to 10,000; 1,000 when left out.")
+                        Integer limit);
+
+    /** Every entry of a directory, sorted by name: {@link #list} page by page. */
+    default List<DirEntry> listAll(String bucket, String path) {
+        return Paging.all((after, limit) -> list(bucket, path, after, limit), DirEntry::name);
+    }
 
     @MethodDoc(summary = "Creates a directory and any missing parents.",
             description = "An existing object at the path is ALREADY_EXISTS; a file on the way is CONFLICT.",
@@ -86,13 +101,27 @@ public interface ObjectApi {
     void delete(@ParamDoc("The bucket's name.") String bucket,
                 @ParamDoc("Absolute path of the object to delete.") String path);
 
-    @MethodDoc(summary = "Lists an object's versions, newest first.",
-            description = "Each file version is one manifest read; at most 10,000 versions are walked. A"
-                    + " directory has one entry, its current version.",
-            result = "The versions: number, size, modification time, SHA-256 and whether it recorded a delete.",
-            errors = {NOT_FOUND, UNAVAILABLE, INTEGRITY})
+    @MethodDoc(summary = "Lists a page of an object's versions, newest first.",
+            description = "A page holds the versions older than the after param (all when it is left out), at most"
+                    + " limit of them (1,000 when not given, 10,000 at most). A page shorter than its limit is the"
+                    + " last: to list everything, call again with after set to the last version of each full page."
+                    + " Each file version is one manifest read, found by walking back from the newest, so a page"
+                    + " may start at most 10,000 versions back (TOO_LARGE beyond). A directory has one entry, its"
+                    + " current version. A limit outside 1 to 10,000 or an after below 1 is INVALID_PARAMS.",
+            result = "The page's versions: number, size, modification time, SHA-256 and whether it recorded a"
+                    + " delete.",
+            errors = {NOT_FOUND, TOO_LARGE, UNAVAILABLE, INTEGRITY})
     List<ObjectVersion> versions(@ParamDoc("The bucket's name.") String bucket,
-                                 @ParamDoc("Absolute path of the object.") String path);
+                                 @ParamDoc("Absolute path of the object.") String path,
+                                 @ParamDoc("Optional: the last (oldest) version of the previous page; the first"
+                                         + " page, from the newest version, when left out.") Long after,
+                                 @ParamDoc("Optional: the most versions to return, 1 to 10,000; 1,000 when left"
+                                         + " out.") Integer limit);
+
+    /** Every version of an object, newest first: {@link #versions} page by page. */
+    default List<ObjectVersion> versionsAll(String bucket, String path) {
+        return Paging.all((after, limit) -> versions(bucket, path, after, limit), ObjectVersion::version);
+    }
 
     @MethodDoc(summary = "Deletes one old version of a file for good and frees the shards only it held.",
             description = "As S3's DeleteObject with a versionId. Needs write rights. The version leaves"

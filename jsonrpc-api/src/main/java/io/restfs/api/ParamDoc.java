@@ -12,4 +12,10 @@ import java.lang.annotation.Target;
 @Target(ElementType.PARAMETER)
 public @interface ParamDoc {
     String value();
+
+    /**
+     * Whether the param may be left out or null. Boxed numbers and booleans always may; this marks other types
+     * (a String cursor, say) that may.
+     */
+    boolean optional() default false;
 }

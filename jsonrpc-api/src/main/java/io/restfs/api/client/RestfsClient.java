@@ -517,8 +517,8 @@ public final class RestfsClient {
         }
 
         @Override
-        public List<DirEntry> list(String bucket, String path) {
-            return callList("object.list", DirEntry.class, bucket, path);
+        public List<DirEntry> list(String bucket, String path, String after, Integer limit) {
+            return callList("object.list", DirEntry.class, bucket, path, after, limit);
         }
 
         @Override
@@ -537,8 +537,8 @@ public final class RestfsClient {
         }
 
         @Override
-        public List<ObjectVersion> versions(String bucket, String path) {
-            return callList("object.versions", ObjectVersion.class, bucket, path);
+        public List<ObjectVersion> versions(String bucket, String path, Long after, Integer limit) {
+            return callList("object.versions", ObjectVersion.class, bucket, path, after, limit);
         }
 
         @Override

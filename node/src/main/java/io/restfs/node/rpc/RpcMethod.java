@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.googlecode.jsonrpc4j.JsonRpcParam;
 import io.restfs.api.ErrorCode;
+import io.restfs.api.ParamDoc;
 import io.restfs.api.RestfsException;
 
 import java.lang.reflect.Method;
@@ -20,7 +21,8 @@ import java.util.Map;
 
 /**
  * One callable method: its JSON-RPC name, the Java method behind it and its parameters' names, which come from
- * jsonrpc4j's {@link JsonRpcParam} or from the class file (compiled with {@code -parameters}).
+ * jsonrpc4j's {@link JsonRpcParam} or from the class file (compiled with {@code -parameters}). A param is optional
+ * when its type is a boxed one or its {@link ParamDoc} says so.
  */
 record RpcMethod(String name, RpcService service, Method method, List<Param> params) {
 
@@ -40,7 +42,9 @@ record RpcMethod(String name, RpcService service, Method method, List<Param> par
                 for (Parameter p : m.getParameters()) {
                     JsonRpcParam named = p.getAnnotation(JsonRpcParam.class);
                     String pn = named != null ? named.value() : p.getName();
-                    params.add(new Param(pn, p.getType(), p.getParameterizedType(), JsonSchemas.optional(p.getType())));
+                    ParamDoc words = p.getAnnotation(ParamDoc.class);
+                    boolean optional = JsonSchemas.optional(p.getType()) || (words != null && words.optional());
+                    params.add(new Param(pn, p.getType(), p.getParameterizedType(), optional));
                 }
                 if (t.put(name, new RpcMethod(name, s, m, List.copyOf(params))) != null) {
                     throw new IllegalArgumentException("method " + name + " is overloaded; JSON-RPC names one method");

@@ -52,6 +52,7 @@ import io.restfs.api.ObjectApi;
 import io.restfs.api.ObjectInfo;
 import io.restfs.api.ObjectType;
 import io.restfs.api.ObjectVersion;
+import io.restfs.api.Paging;
 import io.restfs.api.RestfsException;
 import io.restfs.api.SegmentApi;
 import io.restfs.api.SegmentInfo;
@@ -121,8 +122,11 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     static final int MAX_CAS_ATTEMPTS = 10;
     /** Upper bound of the first backoff; doubled per attempt. Loopback DHT round trips take about a millisecond. */
     static final int BACKOFF_MILLIS = 20;
-    /** Versions {@link #versions} walks back at most; each is one manifest read. */
-    static final int MAX_VERSIONS_LISTED = 10_000;
+    /**
+     * Versions {@link #versions} walks past to reach a page's first one; each is one manifest read, so a call reads
+     * at most this many plus its page ({@link Limits#MAX_PAGE}).
+     */
+    static final int MAX_VERSIONS_SKIPPED = 10_000;
     /** Directories walked to count a bucket's objects for {@link #info}; larger buckets report a lower bound. */
     static final int MAX_STAT_DIRECTORIES = 1_000;
     /**
@@ -707,10 +711,12 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     }
 
     @Override
-    public List<DirEntry> list(String bucket, String path) {
+    public List<DirEntry> list(String bucket, String path, String after, Integer limit) {
         return guard(() -> {
+            Paging.afterName(after);
+            Paging.limit(limit);
             Bucket b = bucket(bucket);
-            return listing(b, ObjectPaths.normalize(path)).entries();
+            return Paging.entriesAfter(listing(b, ObjectPaths.normalize(path)).entries(), after, limit);
         });
     }
 
@@ -835,22 +841,34 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     }
 
     @Override
-    public List<ObjectVersion> versions(String bucket, String path) {
+    public List<ObjectVersion> versions(String bucket, String path, Long after, Integer limit) {
         return guard(() -> {
+            Paging.afterVersion(after);
+            int max = Paging.limit(limit);
             Bucket b = bucket(bucket);
             String p = ObjectPaths.normalize(path);
             Pointer ptr = readPointer(b, p).orElseThrow(() -> notFound(b, p));
             PointerRecord r = ptr.record();
             if (r.type() == ObjectType.DIRECTORY) {
-                return List.of(new ObjectVersion(r.version(), 0, r.mtimeMillis(), "", r.deleted()));
+                return after != null && r.version() >= after ? List.of()
+                        : List.of(new ObjectVersion(r.version(), 0, r.mtimeMillis(), "", r.deleted()));
             }
             List<ObjectVersion> out = new ArrayList<>();
             java.util.Set<Long> purged = new java.util.HashSet<>();
             Optional<StoredSegment> next = r.ref();
-            while (next.isPresent() && out.size() < MAX_VERSIONS_LISTED) {
+            int skipped = 0;
+            while (next.isPresent() && out.size() < max) {
                 Manifest m = readManifest(next.get());
                 purged.addAll(m.purged());
-                if (!purged.contains(m.version())) {
+                if (purged.contains(m.version())) {
+                    // A purged version stays in the chain as a link; it is not listed.
+                } else if (after != null && m.version() >= after) {
+                    if (++skipped > MAX_VERSIONS_SKIPPED) {
+                        throw new RestfsException(ErrorCode.TOO_LARGE, b.name() + p + ": versions before " + after
+                                + " are more than " + MAX_VERSIONS_SKIPPED + " back from the newest; a page may"
+                                + " start at most that far back");
+                    }
+                } else {
                     out.add(new ObjectVersion(m.version(), m.size(), m.mtimeMillis(), hashHex(m), m.deleted()));
                 }
                 next = m.previous();

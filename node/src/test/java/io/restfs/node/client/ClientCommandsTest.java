@@ -58,9 +58,14 @@ class ClientCommandsTest {
     }
 
     static Run restfsAs(String token, String... args) {
+        return restfsOn(fx, token, args);
+    }
+
+    /** Runs {@code restfs ARGS --node URL --token T} against the API of {@code on}. */
+    static Run restfsOn(ApiFixture on, String token, String... args) {
         List<String> a = new ArrayList<>(List.of(args));
         a.add("--node");
-        a.add(fx.uri().toString());
+        a.add(on.uri().toString());
         a.add("--token");
         a.add(token);
         return run(new Main(), a.toArray(String[]::new));

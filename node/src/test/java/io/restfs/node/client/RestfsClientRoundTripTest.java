@@ -89,18 +89,18 @@ class RestfsClientRoundTripTest {
         assertArrayEquals(bytes("one"), client.objects().get("docs", "/a.txt", 1L));
         assertArrayEquals(bytes("two!"), client.objects().get("docs", "/a.txt", null));
         assertEquals(4, client.objects().stat("docs", "/a.txt", null).size());
-        List<ObjectVersion> versions = client.objects().versions("docs", "/a.txt");
+        List<ObjectVersion> versions = client.objects().versionsAll("docs", "/a.txt");
         assertEquals(List.of(2L, 1L), versions.stream().map(ObjectVersion::version).toList());
 
         client.objects().mkdir("docs", "/dir");
         client.objects().put("docs", "/dir/b", new byte[0], 0L);
-        List<DirEntry> root = client.objects().list("docs", "/");
+        List<DirEntry> root = client.objects().listAll("docs", "/");
         assertTrue(root.stream().anyMatch(e -> e.name().equals("dir") && e.type() == ObjectType.DIRECTORY), root.toString());
         ObjectInfo moved = client.objects().rename("docs", "/dir/b", "/c");
         assertEquals("/c", moved.path());
         assertCode(ErrorCode.NOT_FOUND, () -> client.objects().stat("docs", "/dir/b", null));
         client.objects().delete("docs", "/c");
-        assertTrue(client.objects().versions("docs", "/c").get(0).deleted());
+        assertTrue(client.objects().versionsAll("docs", "/c").get(0).deleted());
         assertCode(ErrorCode.NOT_FOUND, () -> client.objects().get("docs", "/nope", null));
     }
 

@@ -102,7 +102,7 @@ class StorageEndToEndTest {
                 () -> admin.objects().put("e2e", "/small.txt", "lost".getBytes(), 1L));
         assertEquals(ErrorCode.CONFLICT, conflict.code());
         assertArrayEquals("one".getBytes(), admin.objects().get("e2e", "/small.txt", 1L));
-        assertEquals(2, admin.objects().versions("e2e", "/small.txt").size());
+        assertEquals(2, admin.objects().versionsAll("e2e", "/small.txt").size());
 
         RestfsClient other = RestfsClient.connect(server.uri(), tokens.create(Grant.on(Set.of("elsewhere"), Set.of()),
                 "other"));

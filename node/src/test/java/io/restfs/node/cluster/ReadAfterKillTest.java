@@ -108,7 +108,7 @@ class ReadAfterKillTest {
                     RestfsClient viaB = new RestfsClient(URI.create(b.runtime().apiUrl()), token,
                             Duration.ofSeconds(60));
                     assertArrayEquals(body, viaB.objects().get("kill", "/dir/f", null));
-                    assertEquals(List.of("f"), viaB.objects().list("kill", "/dir").stream().map(e -> e.name())
+                    assertEquals(List.of("f"), viaB.objects().listAll("kill", "/dir").stream().map(e -> e.name())
                             .toList());
                     assertEquals(0, datagramsFromB.get(), "DHT queries the survivor sent to the dead member");
                     assertEquals(0, shardConnections.get(), "shard connections to the dead member");

@@ -62,7 +62,7 @@ class AccessControlTest {
     void tokenForOneBucketCannotReadAnother() {
         assertArrayEquals(bytes("in alpha"), readerOfA.objects().get("alpha", "/a.txt", null));
         assertCode(ErrorCode.FORBIDDEN, () -> readerOfA.objects().get("beta", "/b.txt", null));
-        assertCode(ErrorCode.FORBIDDEN, () -> readerOfA.objects().list("beta", "/"));
+        assertCode(ErrorCode.FORBIDDEN, () -> readerOfA.objects().listAll("beta", "/"));
         assertCode(ErrorCode.FORBIDDEN, () -> readerOfA.buckets().info("beta"));
         assertCode(ErrorCode.FORBIDDEN, () -> readerOfA.segments().locations("beta", "/b.txt", null));
     }

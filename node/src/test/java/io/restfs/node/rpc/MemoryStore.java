@@ -13,6 +13,7 @@ import io.restfs.api.ObjectApi;
 import io.restfs.api.ObjectInfo;
 import io.restfs.api.ObjectType;
 import io.restfs.api.ObjectVersion;
+import io.restfs.api.Paging;
 import io.restfs.api.RestfsException;
 import io.restfs.api.SegmentApi;
 import io.restfs.api.SegmentInfo;
@@ -188,7 +189,11 @@ public final class MemoryStore implements BucketApi, ObjectApi, SegmentApi, Clus
     }
 
     @Override
-    public synchronized List<DirEntry> list(String bucket, String path) {
+    public synchronized List<DirEntry> list(String bucket, String path, String after, Integer limit) {
+        return Paging.entriesAfter(entries(bucket, path), after, limit);
+    }
+
+    private List<DirEntry> entries(String bucket, String path) {
         Bucket b = bucket(bucket);
         String p = clean(path);
         Entry dir = live(b, p);
@@ -234,7 +239,7 @@ public final class MemoryStore implements BucketApi, ObjectApi, SegmentApi, Clus
         if (target != null && !target.newest().deleted()) {
             throw new RestfsException(ErrorCode.ALREADY_EXISTS, bucket + t + " exists");
         }
-        if (e.type() == ObjectType.DIRECTORY && !list(bucket, f).isEmpty()) {
+        if (e.type() == ObjectType.DIRECTORY && !entries(bucket, f).isEmpty()) {
             throw new RestfsException(ErrorCode.NOT_EMPTY, bucket + f + " is not empty");
         }
         live(b, parent(t));
@@ -252,7 +257,7 @@ public final class MemoryStore implements BucketApi, ObjectApi, SegmentApi, Clus
             throw new RestfsException(ErrorCode.INVALID_PARAMS, "the root directory cannot be deleted");
         }
         if (e.type() == ObjectType.DIRECTORY) {
-            if (!list(bucket, p).isEmpty()) {
+            if (!entries(bucket, p).isEmpty()) {
                 throw new RestfsException(ErrorCode.NOT_EMPTY, bucket + p + " is not empty");
             }
             b.objects().remove(p);
@@ -262,7 +267,9 @@ public final class MemoryStore implements BucketApi, ObjectApi, SegmentApi, Clus
     }
 
     @Override
-    public synchronized List<ObjectVersion> versions(String bucket, String path) {
+    public synchronized List<ObjectVersion> versions(String bucket, String path, Long after, Integer limit) {
+        Paging.afterVersion(after);
+        int max = Paging.limit(limit);
         Bucket b = bucket(bucket);
         String p = clean(path);
         Entry e = b.objects().get(p);
@@ -271,10 +278,13 @@ public final class MemoryStore implements BucketApi, ObjectApi, SegmentApi, Clus
         }
         List<ObjectVersion> out = new ArrayList<>();
         for (Version v : e.versions()) {
+            if (after != null && v.version() >= after) {
+                continue;
+            }
             out.add(0, new ObjectVersion(v.version(), v.data().length, v.mtime(), v.deleted() ? "" : sha256(v.data()),
                     v.deleted()));
         }
-        return out;
+        return List.copyOf(out.subList(0, Math.min(out.size(), max)));
     }
 
     @Override

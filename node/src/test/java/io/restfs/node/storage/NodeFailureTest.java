@@ -48,7 +48,7 @@ class NodeFailureTest {
             StorageService reader = cluster.storage(5);
             assertArrayEquals(big, reader.get("survive", "/big", null));
             assertArrayEquals(small, reader.get("survive", "/dir/small", null));
-            assertEquals(List.of("small"), reader.list("survive", "/dir").stream().map(e -> e.name()).toList());
+            assertEquals(List.of("small"), reader.listAll("survive", "/dir").stream().map(e -> e.name()).toList());
         }
     }
 
@@ -91,7 +91,7 @@ class NodeFailureTest {
 
             gateway.deleteVersion("orphans", "/f", 1L);
 
-            assertEquals(List.of(2L), gateway.versions("orphans", "/f").stream().map(v -> v.version()).toList());
+            assertEquals(List.of(2L), gateway.versionsAll("orphans", "/f").stream().map(v -> v.version()).toList());
             assertArrayEquals(v2, cluster.storage(5).get("orphans", "/f", null));
             for (ShardLocation loc : v1) {
                 LocalCluster.Node holder = cluster.byId(NodeId.fromHex(loc.nodeId()));

@@ -122,7 +122,7 @@ class StorageServiceTest {
         }
         cluster.storage(2).delete("versions", "/doc");
         refused(ErrorCode.NOT_FOUND, () -> cluster.storage(0).get("versions", "/doc", null));
-        List<ObjectVersion> versions = cluster.storage(0).versions("versions", "/doc");
+        List<ObjectVersion> versions = cluster.storage(0).versionsAll("versions", "/doc");
         assertEquals(List.of(4L, 3L, 2L, 1L), versions.stream().map(ObjectVersion::version).toList());
         assertTrue(versions.get(0).deleted());
         for (int v = 1; v <= 3; v++) {
@@ -133,7 +133,43 @@ class StorageServiceTest {
         refused(ErrorCode.NOT_FOUND, () -> cluster.storage(0).get("versions", "/doc", 9L));
         // Writing again after the delete continues the history.
         assertEquals(5, cluster.storage(3).put("versions", "/doc", bodies.get(0), null).version());
-        assertEquals(5, cluster.storage(0).versions("versions", "/doc").size());
+        assertEquals(5, cluster.storage(0).versionsAll("versions", "/doc").size());
+    }
+
+    @Test
+    void listingsAndVersionsComeInPages() throws Exception {
+        StorageService s = cluster.storage(2);
+        s.create("pages", SMALL_SEGMENTS);
+        for (String name : List.of("e", "a", "d", "c", "b")) {
+            s.put("pages", "/dir/" + name, random(10, name.charAt(0)), null);
+        }
+        for (int v = 2; v <= 5; v++) {
+            s.put("pages", "/dir/a", random(10, v), null);
+        }
+        List<List<String>> pages = new ArrayList<>();
+        String after = null;
+        List<DirEntry> page;
+        do {
+            page = cluster.storage(3).list("pages", "/dir", after, 2);
+            pages.add(page.stream().map(DirEntry::name).toList());
+            after = page.isEmpty() ? null : page.get(page.size() - 1).name();
+        } while (page.size() == 2);
+        assertEquals(List.of(List.of("a", "b"), List.of("c", "d"), List.of("e")), pages);
+        assertEquals(List.of("c", "d", "e"), s.list("pages", "/dir", "bb", null).stream().map(DirEntry::name)
+                .toList());
+        assertEquals(List.of(5L, 4L), versionNumbers(s.versions("pages", "/dir/a", null, 2)));
+        assertEquals(List.of(3L, 2L), versionNumbers(s.versions("pages", "/dir/a", 4L, 2)));
+        assertEquals(List.of(1L), versionNumbers(s.versions("pages", "/dir/a", 2L, 2)));
+        assertEquals(List.of(5L, 4L, 3L, 2L, 1L), versionNumbers(s.versionsAll("pages", "/dir/a")));
+        assertEquals(List.of(2L, 1L), versionNumbers(s.versions("pages", "/dir/a", 3L, null)));
+        refused(ErrorCode.INVALID_PARAMS, () -> s.list("pages", "/dir", "x/y", 2));
+        refused(ErrorCode.INVALID_PARAMS, () -> s.list("pages", "/dir", null, 10_001));
+        refused(ErrorCode.INVALID_PARAMS, () -> s.versions("pages", "/dir/a", -3L, null));
+        refused(ErrorCode.INVALID_PARAMS, () -> s.versions("pages", "/dir/a", null, 0));
+    }
+
+    private static List<Long> versionNumbers(List<ObjectVersion> versions) {
+        return versions.stream().map(ObjectVersion::version).toList();
     }
 
     @Test
@@ -175,7 +211,7 @@ class StorageServiceTest {
             // The history holds every acknowledged write under the version it was acknowledged as. (It may hold
             // more: a racing reader can build on a losing writer's copy before the winner replaces it.)
             Set<String> history = new HashSet<>();
-            for (ObjectVersion v : cluster.storage(5).versions("race-replace", path)) {
+            for (ObjectVersion v : cluster.storage(5).versionsAll("race-replace", path)) {
                 history.add(v.version() + " " + v.sha256());
                 assertTrue(hashes.contains(v.sha256()), "only written contents appear: " + v);
             }
@@ -242,29 +278,29 @@ class StorageServiceTest {
         s.put("dirs", "/a/z.txt", random(10, 1), null);
         s.put("dirs", "/a/b.txt", random(20, 2), null);
         s.put("dirs", "/deep/er/file", random(30, 3), null);
-        assertEquals(List.of("b.txt", "z.txt"), cluster.storage(4).list("dirs", "/a").stream().map(DirEntry::name).toList());
-        assertEquals(List.of("a", "deep"), cluster.storage(4).list("dirs", "/").stream().map(DirEntry::name).toList());
-        DirEntry b = cluster.storage(4).list("dirs", "/a").get(0);
+        assertEquals(List.of("b.txt", "z.txt"), cluster.storage(4).listAll("dirs", "/a").stream().map(DirEntry::name).toList());
+        assertEquals(List.of("a", "deep"), cluster.storage(4).listAll("dirs", "/").stream().map(DirEntry::name).toList());
+        DirEntry b = cluster.storage(4).listAll("dirs", "/a").get(0);
         assertEquals(20, b.size());
         assertEquals(ObjectType.FILE, b.type());
 
         ObjectInfo moved = s.rename("dirs", "/a/b.txt", "/deep/b2.txt");
         assertEquals("/deep/b2.txt", moved.path());
         assertArrayEquals(random(20, 2), cluster.storage(1).get("dirs", "/deep/b2.txt", null));
-        assertEquals(List.of("z.txt"), s.list("dirs", "/a").stream().map(DirEntry::name).toList());
+        assertEquals(List.of("z.txt"), s.listAll("dirs", "/a").stream().map(DirEntry::name).toList());
         refused(ErrorCode.NOT_FOUND, () -> s.get("dirs", "/a/b.txt", null));
         refused(ErrorCode.ALREADY_EXISTS, () -> s.rename("dirs", "/a/z.txt", "/deep/b2.txt"));
         refused(ErrorCode.NOT_EMPTY, () -> s.rename("dirs", "/deep", "/deep2"));
         s.mkdir("dirs", "/empty");
         s.rename("dirs", "/empty", "/empty2");
-        assertEquals(List.of("a", "deep", "empty2"), s.list("dirs", "/").stream().map(DirEntry::name).toList());
+        assertEquals(List.of("a", "deep", "empty2"), s.listAll("dirs", "/").stream().map(DirEntry::name).toList());
 
         refused(ErrorCode.NOT_EMPTY, () -> s.delete("dirs", "/a"));
         s.delete("dirs", "/a/z.txt");
         s.delete("dirs", "/a");
-        refused(ErrorCode.NOT_FOUND, () -> s.list("dirs", "/a"));
+        refused(ErrorCode.NOT_FOUND, () -> s.listAll("dirs", "/a"));
         refused(ErrorCode.NOT_FOUND, () -> s.delete("dirs", "/a"));
-        refused(ErrorCode.INVALID_PARAMS, () -> s.list("dirs", "/deep/b2.txt"));
+        refused(ErrorCode.INVALID_PARAMS, () -> s.listAll("dirs", "/deep/b2.txt"));
         refused(ErrorCode.CONFLICT, () -> s.put("dirs", "/deep", random(5, 5), null));
     }
 
@@ -289,7 +325,7 @@ class StorageServiceTest {
         assertFalse(cluster.storage(5).list().stream().anyMatch(b -> b.name().equals("lifecycle")));
         // The name can be used again, and the new bucket starts empty.
         s.create("lifecycle", BucketPolicy.of(2, 1));
-        assertEquals(List.of(), s.list("lifecycle", "/"));
+        assertEquals(List.of(), s.listAll("lifecycle", "/"));
         refused(ErrorCode.NOT_FOUND, () -> s.stat("lifecycle", "/d", null));
     }
 
@@ -385,10 +421,10 @@ class StorageServiceTest {
         assertEquals(before.get(0), after.get(0), "segment 0 is the same stored segment, shards and holders");
         assertEquals(before.get(2).segmentId(), after.get(2).segmentId());
         assertNotEquals(before.get(1).segmentId(), after.get(1).segmentId());
-        assertEquals(List.of(2L, 1L), cluster.storage(0).versions("seg-rewrite", "/f").stream()
+        assertEquals(List.of(2L, 1L), cluster.storage(0).versionsAll("seg-rewrite", "/f").stream()
                 .map(ObjectVersion::version).toList());
-        assertEquals(body.length, cluster.storage(0).list("seg-rewrite", "/").get(0).size());
-        assertEquals(2, cluster.storage(0).list("seg-rewrite", "/").get(0).version());
+        assertEquals(body.length, cluster.storage(0).listAll("seg-rewrite", "/").get(0).size());
+        assertEquals(2, cluster.storage(0).listAll("seg-rewrite", "/").get(0).version());
         assertEquals(List.of("changed /f 2"), published(writer, "seg-rewrite", eventsBefore));
     }
 

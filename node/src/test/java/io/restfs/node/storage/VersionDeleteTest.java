@@ -85,7 +85,7 @@ class VersionDeleteTest {
     }
 
     static List<Long> versions(String bucket, String path) {
-        return cluster.storage(0).versions(bucket, path).stream().map(ObjectVersion::version).toList();
+        return cluster.storage(0).versionsAll(bucket, path).stream().map(ObjectVersion::version).toList();
     }
 
     @Test

@@ -22,7 +22,7 @@ public final class LsCommand extends ClientCommand {
     @Override
     int execute(PrintWriter out) throws Usage, ClientSettings.Missing {
         Target t = target(dir);
-        List<DirEntry> entries = client().objects().list(t.bucket(), t.path());
+        List<DirEntry> entries = client().objects().listAll(t.bucket(), t.path());
         if (json) {
             out.println(json(entries));
             return 0;

@@ -22,7 +22,7 @@ public final class VersionsCommand extends ClientCommand {
     @Override
     int execute(PrintWriter out) throws Usage, ClientSettings.Missing {
         Target t = target(target);
-        List<ObjectVersion> versions = client().objects().versions(t.bucket(), t.path());
+        List<ObjectVersion> versions = client().objects().versionsAll(t.bucket(), t.path());
         if (json) {
             out.println(json(versions));
             return 0;
