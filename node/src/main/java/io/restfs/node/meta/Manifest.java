@@ -38,8 +38,8 @@ public record Manifest(long version, boolean deleted, long mtimeMillis, long siz
     /** With {@code renamed} and {@code purged}. */
     private static final int FORMAT_PURGED = 2;
     /**
-     * Purged versions one manifest may list: 8 bytes each, so 8 MiB at most, and more than the versions a history
-     * walk reads (StorageService.MAX_VERSIONS_LISTED).
+     * Purged versions one manifest may list: 8 bytes each, so 8 MiB at most (the largest manifest may be 64 MiB),
+     * and a hundred times the versions a listing walks past (StorageService.MAX_VERSIONS_SKIPPED).
      */
     public static final int MAX_PURGED = 1 << 20;
     /**

@@ -905,6 +905,10 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
      * versions a segment write made on top of it, which also list it); that version can never be purged, so
      * checking the one file's chain keeps every shard another path still reads. Deleting is best effort: a
      * holder that does not answer keeps an orphan, logged and counted ({@link #shardsOrphaned}).
+     *
+     * <p>Costs and limits: the whole chain is walked (one manifest read per version, most of them cached), and the
+     * head manifest grows by 8 bytes per purged version. A read that read the pointer just before the swap may find
+     * the replaced head manifest already deleted and fail UNAVAILABLE; read again, it finds the new one.
      */
     @Override
     public void deleteVersion(String bucket, String path, Long version) {
@@ -914,6 +918,8 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             }
             Bucket b = bucket(bucket);
             String p = ObjectPaths.normalize(path);
+            // Head manifests this call's attempts replaced or wrote: deleted at the end unless the chain names them.
+            List<StoredSegment> heads = new ArrayList<>();
             for (int attempt = 0; ; attempt++) {
                 Pointer ptr = readPointer(b, p).orElseThrow(() -> notFound(b, p));
                 if (ptr.record().type() != ObjectType.FILE) {
@@ -923,23 +929,36 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                 StoredSegment headRef = ptr.record().ref().orElseThrow(() -> new RestfsException(ErrorCode.INTEGRITY,
                         b.name() + p + " version " + ptr.record().version() + " names no manifest"));
                 List<ChainLink> chain = history(headRef);
-                Manifest head = chain.get(0).manifest();
-                int at = purgeable(b, p, chain, version);
-                Manifest purging = chain.get(at).manifest();
-                StoredSegment newHead = writeBlob(head.purging(version).encode());
-                PointerRecord r = ptr.record();
-                PointerStore.Outcome outcome = writePointer(b, p, Optional.of(ptr), new PointerRecord(r.type(),
-                        r.version(), r.deleted(), r.size(), r.mtimeMillis(), Optional.of(newHead)));
-                if (outcome == PointerStore.Outcome.STORED
-                        || (outcome == PointerStore.Outcome.UNCERTAIN && chainHolds(b, p, newHead, head.version()))) {
-                    reclaim(b, p, chain, at, purging);
+                if (attempt > 0 && chain.stream().anyMatch(l -> l.purged() && l.manifest().version() == version)) {
+                    // An earlier attempt's swap landed after all (it came back uncertain, or a racing write built on
+                    // its copy), or a racing delete of the same version did: either way the version is gone now.
+                    reclaim(b, p, chain, version, heads);
                     return null;
                 }
-                if (attempt + 1 >= MAX_CAS_ATTEMPTS) {
+                if (attempt >= MAX_CAS_ATTEMPTS) {
                     throw new RestfsException(ErrorCode.CONFLICT, b.name() + p + " kept changing while version "
                             + version + " was being deleted");
                 }
-                backoff(attempt);
+                int at = purgeable(b, p, chain, version);
+                Manifest head = chain.get(0).manifest().purging(version);
+                StoredSegment newHead = writeBlob(head.encode());
+                heads.add(headRef);
+                heads.add(newHead);
+                PointerRecord r = ptr.record();
+                PointerStore.Outcome outcome = writePointer(b, p, Optional.of(ptr), new PointerRecord(r.type(),
+                        r.version(), r.deleted(), r.size(), r.mtimeMillis(), Optional.of(newHead)));
+                if (outcome == PointerStore.Outcome.STORED) {
+                    List<ChainLink> after = new ArrayList<>(chain);
+                    after.set(0, new ChainLink(newHead, head, false));
+                    after.set(at, new ChainLink(chain.get(at).ref(), chain.get(at).manifest(), true));
+                    reclaim(b, p, after, version, heads);
+                    return null;
+                }
+                if (outcome == PointerStore.Outcome.CONFLICT) {
+                    backoff(attempt);
+                }
+                // UNCERTAIN: a head replaced since cannot tell whether ours was in between (a racing version delete
+                // copies the head rather than chaining on it), so the next round's read decides: purged or not.
             }
         });
     }
@@ -996,21 +1015,27 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     }
 
     /**
-     * After version {@code chain[at]} was purged: deletes the shards of its segments that no remaining version
-     * lists, and the shards of the head manifest the purge replaced ({@code chain[0]}). Best effort.
+     * After {@code version} was purged in {@code chain} (the file's chain as now known): deletes the shards of its
+     * segments that no remaining version lists, and those of the head manifests in {@code heads} that the chain no
+     * longer names (the one the purge replaced, and copies lost attempts wrote). Best effort.
      */
-    private void reclaim(Bucket b, String p, List<ChainLink> chain, int at, Manifest purging) {
+    private void reclaim(Bucket b, String p, List<ChainLink> chain, long version, List<StoredSegment> heads) {
         java.util.Set<io.restfs.blockstore.store.Sha256> kept = new java.util.HashSet<>();
-        for (int i = 0; i < chain.size(); i++) {
-            if (i != at && !chain.get(i).purged()) {
-                for (StoredSegment s : chain.get(i).manifest().segments()) {
+        java.util.Set<SegmentId> linked = new java.util.HashSet<>();
+        Manifest purged = null;
+        for (ChainLink link : chain) {
+            linked.add(link.ref().id());
+            if (link.purged() && link.manifest().version() == version && purged == null) {
+                purged = link.manifest();
+            } else if (!link.purged()) {
+                for (StoredSegment s : link.manifest().segments()) {
                     s.shards().forEach(ref -> kept.add(ref.sha256()));
                 }
             }
         }
         List<ShardIo.Reclaimed> results = new ArrayList<>();
         int segments = 0;
-        for (StoredSegment s : purging.segments()) {
+        for (StoredSegment s : purged == null ? List.<StoredSegment>of() : purged.segments()) {
             List<io.restfs.node.meta.ShardRef> own = s.shards().stream().filter(ref -> !kept.contains(ref.sha256()))
                     .toList();
             if (!own.isEmpty()) {
@@ -1018,14 +1043,17 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                 results.add(shards.delete(s, own));
             }
         }
-        StoredSegment oldHead = chain.get(0).ref();
-        results.add(shards.delete(oldHead, oldHead.shards()));
+        for (StoredSegment head : heads) {
+            if (linked.add(head.id())) {
+                results.add(shards.delete(head, head.shards()));
+            }
+        }
         int deleted = results.stream().mapToInt(ShardIo.Reclaimed::deleted).sum();
         int orphaned = results.stream().mapToInt(ShardIo.Reclaimed::orphaned).sum();
         shardsReclaimed.addAndGet(deleted);
         shardsOrphaned.addAndGet(orphaned);
-        log.info("{}{} version {} deleted: {} shards of {} segments of its own and of the replaced manifest deleted,"
-                + " {} left behind", b.name(), p, purging.version(), deleted, segments, orphaned);
+        log.info("{}{} version {} deleted: {} shards of {} segments of its own and of replaced head manifests"
+                + " deleted, {} left behind", b.name(), p, version, deleted, segments, orphaned);
     }
 
     /** Shards deleted from their holders after version deletes since this service started. */

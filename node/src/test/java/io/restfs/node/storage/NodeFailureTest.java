@@ -92,7 +92,7 @@ class NodeFailureTest {
             gateway.deleteVersion("orphans", "/f", 1L);
 
             assertEquals(List.of(2L), gateway.versionsAll("orphans", "/f").stream().map(v -> v.version()).toList());
-            assertArrayEquals(v2, cluster.storage(5).get("orphans", "/f", null));
+            assertArrayEquals(v2, gateway.get("orphans", "/f", null));
             for (ShardLocation loc : v1) {
                 LocalCluster.Node holder = cluster.byId(NodeId.fromHex(loc.nodeId()));
                 if (holder != down) {
