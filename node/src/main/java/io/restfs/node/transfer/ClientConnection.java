@@ -52,6 +52,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private final Shared shared;
     private final TransferPeer peer;
+    /** Shared with this channel's decoder and encoder; started here once the server has proved itself. */
+    private final SessionMac session;
     private final Runnable onClose;
     private final CompletableFuture<ClientConnection> ready = new CompletableFuture<>();
     private final Map<Integer, Request<?>> pending = new ConcurrentHashMap<>();
@@ -69,9 +71,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** Requests in flight, counted by the pool; guarded by the pool. */
     int inFlight;
 
-    ClientConnection(Shared shared, TransferPeer peer, Runnable onClose) {
+    ClientConnection(Shared shared, TransferPeer peer, SessionMac session, Runnable onClose) {
         this.shared = shared;
         this.peer = peer;
+        this.session = session;
         this.onClose = onClose;
     }
 
@@ -205,7 +208,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (frame instanceof Frame.Malformed m) {
+        if (frame instanceof Frame.Unauthenticated u) {
+            // Someone on the path altered, replayed, reordered, injected or dropped frames: act on nothing
+            // more from this connection; its requests fail as a connection failure and retry on a fresh one.
+            shared.counters().frameAuthFailures.incrementAndGet();
+            log.warn("transfer: closing the connection to {}: {} (altered, replayed, reordered, injected or "
+                    + "after a dropped one); it is not acted on", peer, u.reason());
+            closeWith("peer " + peer + " sent a frame that failed authentication: " + u.reason());
+        } else if (frame instanceof Frame.Malformed m) {
             shared.counters().badFrames.incrementAndGet();
             log.warn("transfer: bad frame from {}: {}", peer, m.reason());
             closeWith("peer " + peer + " sent a bad frame: " + m.reason());
@@ -250,6 +260,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 authFailure(ctx, "node " + Ed25519.nodeIdOf(serverKey) + ": " + failure.get());
                 return;
             }
+            Handshake.SessionKeys keys = Handshake.sessionKeys(shared.identity().clusterKey(), myKey, serverKey,
+                    clientNonce, serverNonce);
+            // Our HELLO and AUTH went out untagged; the server tags everything after its AUTH, and so do we
+            // from the first request on.
+            session.startReceiving(keys.serverToClient());
+            session.startSending(keys.clientToServer());
             state = State.READY;
             shared.counters().connectionsOpened.incrementAndGet();
             shared.counters().handshakesCompleted.incrementAndGet();

@@ -122,4 +122,18 @@ sealed interface Frame {
      */
     record Malformed(int requestId, String reason, boolean fatal) implements Frame {
     }
+
+    /**
+     * Not a wire frame: a frame after the handshake whose tag does not verify (altered, replayed,
+     * reordered, injected, or following a dropped one). Always fatal: the decoder reads nothing after it,
+     * and nothing of it is acted on.
+     *
+     * @param sequence the frame's position in its direction after the handshake
+     */
+    record Unauthenticated(long sequence, String reason) implements Frame {
+        @Override
+        public int requestId() {
+            return 0;
+        }
+    }
 }

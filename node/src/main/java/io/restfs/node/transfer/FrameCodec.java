@@ -7,7 +7,6 @@ import java.util.List;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.MessageToMessageEncoder;
@@ -18,15 +17,26 @@ import io.restfs.blockstore.store.ShardStore;
 import io.restfs.dht.crypto.Ed25519;
 
 /**
- * The byte layout of shard transfer frames, and the Netty encoder and decoder for it. The codec
- * knows layouts and sizes, nothing about handshakes or stores.
+ * The byte layout of shard transfer frames (protocol version 2), and the Netty encoder and decoder for
+ * it. The codec knows layouts, sizes and tags, nothing about handshakes or stores.
  *
  * <pre>
+ *  handshake (HELLO, AUTH, and an ERROR refusing the handshake): untagged
  *  0               4       5               9
  *  +---------------+-------+---------------+------------------------------+
  *  | length (u32)  | type  | request (u32) | body (length - 5 bytes)      |
  *  +---------------+-------+---------------+------------------------------+
- *  length counts type + request id + body: 5 .. {@link #MAX_FRAME_LENGTH}. All integers big-endian.
+ *
+ *  every frame after the handshake, both ways: tagged
+ *  0               4       5               9                25
+ *  +---------------+-------+---------------+----------------+-------------------------------+
+ *  | length (u32)  | type  | request (u32) | tag (16 bytes) | body (length - 21 bytes)      |
+ *  +---------------+-------+---------------+----------------+-------------------------------+
+ *  tag = HMAC-SHA256(direction's session key, sequence u64 | length | type | request | body)[0..16],
+ *  sequence = the frame's position in its direction after the handshake, from 0, never sent; a DATA
+ *  frame's tag leaves out its body, which the shard's SHA-256 binds (see {@link SessionMac}).
+ *
+ *  length counts type + request id (+ tag) + body: 5 .. {@link #MAX_FRAME_LENGTH}. All integers big-endian.
  *
  *  type  name     request id  body
  *  0x01  HELLO    0           version u8 | Ed25519 public key (32) | nonce (32)
@@ -70,11 +80,11 @@ final class FrameCodec {
     static final int HEADER_AFTER_LENGTH = 1 + 4;
 
     /**
-     * Largest length field accepted: a full DATA chunk plus type and request id. Every other frame is
+     * Largest length field accepted: a full DATA chunk plus type, request id and tag. Every other frame is
      * far smaller (the largest, PUT, is 86 bytes plus a segment id of at most 256), so nothing legitimate
      * is refused, and a peer can make the decoder buffer at most this much for one frame.
      */
-    static final int MAX_FRAME_LENGTH = HEADER_AFTER_LENGTH + CHUNK_BYTES;
+    static final int MAX_FRAME_LENGTH = HEADER_AFTER_LENGTH + SessionMac.TAG_BYTES + CHUNK_BYTES;
 
     /** Longest ERROR or ABORT message, in UTF-8 bytes: a few lines for a log, never a dump. */
     static final int MAX_MESSAGE_BYTES = 1024;
@@ -104,11 +114,23 @@ final class FrameCodec {
     private FrameCodec() {
     }
 
-    /** Encodes {@code frame} into one buffer (header and body); a DATA frame's chunk is copied. */
+    /** Encodes {@code frame} into one buffer (header and body), untagged, as in the handshake. */
     static ByteBuf encode(Frame frame, ByteBufAllocator alloc) {
+        return encode(frame, alloc, null);
+    }
+
+    /**
+     * Encodes {@code frame} into one buffer (header, tag and body), tagged under {@code session} when it
+     * seals (after the handshake); a DATA frame's chunk is copied.
+     */
+    static ByteBuf encode(Frame frame, ByteBufAllocator alloc, SessionMac session) {
         ByteBuf out = alloc.buffer();
         try {
-            writeHeaderAndBody(frame, out);
+            boolean sealed = session != null && session.sealing();
+            writeHeaderAndBody(frame, out, sealed);
+            if (sealed) {
+                session.seal(out, 0);
+            }
             return out;
         } catch (RuntimeException e) {
             out.release();
@@ -116,20 +138,20 @@ final class FrameCodec {
         }
     }
 
-    private static void writeHeaderAndBody(Frame frame, ByteBuf out) {
+    private static void writeHeaderAndBody(Frame frame, ByteBuf out, boolean sealed) {
         int start = out.writerIndex();
         out.writeInt(0); // length, patched below
         if (frame instanceof Frame.Hello h) {
-            header(out, HELLO, 0);
+            header(out, HELLO, 0, sealed);
             out.writeByte(h.protocolVersion());
             out.writeBytes(exact(h.publicKey(), Ed25519.PUBLIC_KEY_BYTES, "public key"));
             out.writeBytes(exact(h.nonce(), NONCE_BYTES, "nonce"));
         } else if (frame instanceof Frame.Auth a) {
-            header(out, AUTH, 0);
+            header(out, AUTH, 0, sealed);
             out.writeBytes(exact(a.signature(), Ed25519.SIGNATURE_BYTES, "signature"));
             out.writeBytes(exact(a.mac(), MAC_BYTES, "mac"));
         } else if (frame instanceof Frame.Put p) {
-            header(out, PUT, p.requestId());
+            header(out, PUT, p.requestId(), sealed);
             ShardSpec s = p.spec();
             out.writeBytes(s.key().bytes());
             out.writeBytes(s.sha256().bytes());
@@ -140,66 +162,78 @@ final class FrameCodec {
             out.writeShort(seg.length);
             out.writeBytes(seg);
         } else if (frame instanceof Frame.Get g) {
-            header(out, GET, g.requestId());
+            header(out, GET, g.requestId(), sealed);
             out.writeBytes(g.key().bytes());
         } else if (frame instanceof Frame.Has h) {
-            header(out, HAS, h.requestId());
+            header(out, HAS, h.requestId(), sealed);
             out.writeBytes(h.key().bytes());
         } else if (frame instanceof Frame.Delete d) {
-            header(out, DELETE, d.requestId());
+            header(out, DELETE, d.requestId(), sealed);
             out.writeBytes(d.key().bytes());
         } else if (frame instanceof Frame.Data d) {
             int n = d.chunk().readableBytes();
             if (n < 1 || n > CHUNK_BYTES) {
                 throw new IllegalArgumentException("DATA chunk must be 1.." + CHUNK_BYTES + " bytes: " + n);
             }
-            header(out, DATA, d.requestId());
+            header(out, DATA, d.requestId(), sealed);
             out.writeBytes(d.chunk(), d.chunk().readerIndex(), n);
         } else if (frame instanceof Frame.End e) {
-            header(out, END, e.requestId());
+            header(out, END, e.requestId(), sealed);
             out.writeBytes(e.sha256().bytes());
         } else if (frame instanceof Frame.Credit c) {
             if (c.bytes() <= 0) {
                 throw new IllegalArgumentException("credit must be > 0: " + c.bytes());
             }
-            header(out, CREDIT, c.requestId());
+            header(out, CREDIT, c.requestId(), sealed);
             out.writeInt(c.bytes());
         } else if (frame instanceof Frame.Abort a) {
-            header(out, ABORT, a.requestId());
+            header(out, ABORT, a.requestId(), sealed);
             out.writeBytes(truncatedUtf8(a.reason()));
         } else if (frame instanceof Frame.Ok o) {
-            header(out, OK, o.requestId());
+            header(out, OK, o.requestId(), sealed);
             out.writeByte(o.flag() ? 1 : 0);
         } else if (frame instanceof Frame.ShardFollows s) {
-            header(out, SHARD, s.requestId());
+            header(out, SHARD, s.requestId(), sealed);
             out.writeLong(s.length());
             out.writeBytes(s.sha256().bytes());
         } else if (frame instanceof Frame.Error e) {
-            header(out, ERROR, e.requestId());
+            header(out, ERROR, e.requestId(), sealed);
             out.writeShort(e.status().code());
             out.writeBytes(truncatedUtf8(e.message()));
-        } else if (frame instanceof Frame.Malformed m) {
-            throw new IllegalArgumentException("a Malformed value is not a wire frame: " + m);
+        } else if (frame instanceof Frame.Malformed || frame instanceof Frame.Unauthenticated) {
+            throw new IllegalArgumentException("a decoder's verdict is not a wire frame: " + frame);
         } else {
             throw new IllegalArgumentException("unknown frame " + frame);
         }
         out.setInt(start, out.writerIndex() - start - 4);
     }
 
-    /** Writes the header of a DATA frame whose {@code chunkBytes} follow in a separate buffer. */
-    static ByteBuf dataHeader(ByteBufAllocator alloc, int requestId, int chunkBytes) {
+    /**
+     * Writes the header (and the tag, when {@code session} seals) of a DATA frame whose {@code chunkBytes}
+     * follow in a separate buffer; the tag covers the header only (see {@link SessionMac}).
+     */
+    static ByteBuf dataHeader(ByteBufAllocator alloc, int requestId, int chunkBytes, SessionMac session) {
         if (chunkBytes < 1 || chunkBytes > CHUNK_BYTES) {
             throw new IllegalArgumentException("DATA chunk must be 1.." + CHUNK_BYTES + " bytes: " + chunkBytes);
         }
-        ByteBuf out = alloc.buffer(4 + HEADER_AFTER_LENGTH);
-        out.writeInt(HEADER_AFTER_LENGTH + chunkBytes);
-        header(out, DATA, requestId);
+        boolean sealed = session != null && session.sealing();
+        int tag = sealed ? SessionMac.TAG_BYTES : 0;
+        ByteBuf out = alloc.buffer(4 + HEADER_AFTER_LENGTH + tag);
+        out.writeInt(HEADER_AFTER_LENGTH + tag + chunkBytes);
+        header(out, DATA, requestId, sealed);
+        if (sealed) {
+            session.seal(out, 0);
+        }
         return out;
     }
 
-    private static void header(ByteBuf out, byte type, int requestId) {
+    /** Type and request id, then room for the tag that {@link SessionMac#seal} writes once the body is in. */
+    private static void header(ByteBuf out, byte type, int requestId, boolean sealed) {
         out.writeByte(type);
         out.writeInt(requestId);
+        if (sealed) {
+            out.writeZero(SessionMac.TAG_BYTES);
+        }
     }
 
     private static byte[] exact(byte[] b, int length, String what) {
@@ -225,14 +259,37 @@ final class FrameCodec {
     }
 
     /**
-     * Decodes one frame whose length field (already read) said {@code length}; {@code in} holds at least
-     * that many readable bytes, all of which this consumes. Never throws for bad bytes.
+     * Decodes one untagged frame (the handshake's) whose length field (already read) said {@code length};
+     * {@code in} holds at least that many readable bytes, all of which this consumes. Never throws for bad bytes.
      */
     static Frame decodeBody(ByteBuf in, int length) {
-        int end = in.readerIndex() + length;
+        return decodeBody(in, length, null);
+    }
+
+    /**
+     * As {@link #decodeBody(ByteBuf, int)}, but once {@code session} opens (after the handshake) the frame
+     * must carry its tag: one that does not is {@link Frame.Unauthenticated}, and nothing of it is decoded.
+     */
+    static Frame decodeBody(ByteBuf in, int length, SessionMac session) {
+        int start = in.readerIndex();
+        int end = start + length;
+        boolean sealed = session != null && session.opening();
+        if (sealed) {
+            long sequence = session.framesOpened();
+            if (length < HEADER_AFTER_LENGTH + SessionMac.TAG_BYTES || !session.open(in, start, length)) {
+                in.readerIndex(end);
+                return new Frame.Unauthenticated(sequence, String.format("frame %d after the handshake (type 0x%02x, "
+                        + "request %d, %d bytes) does not carry its tag", sequence, in.getByte(start),
+                        in.getInt(start + 1), length));
+            }
+        }
         byte type = in.readByte();
         int requestId = in.readInt();
         int bodyLength = length - HEADER_AFTER_LENGTH;
+        if (sealed) {
+            in.skipBytes(SessionMac.TAG_BYTES);
+            bodyLength -= SessionMac.TAG_BYTES;
+        }
         try {
             Frame f = decode(type, requestId, in, bodyLength);
             if (in.readerIndex() != end && !(f instanceof Frame.Malformed)) {
@@ -403,9 +460,22 @@ final class FrameCodec {
         return s;
     }
 
-    /** Splits the byte stream into frames. One per connection: it keeps the partial frame between reads. */
+    /**
+     * Splits the byte stream into frames and checks their tags once the session opens. One per
+     * connection: it keeps the partial frame between reads.
+     */
     static final class Decoder extends ByteToMessageDecoder {
+        private final SessionMac session;
         private boolean broken;
+
+        /** A decoder of untagged frames only (codec tests). */
+        Decoder() {
+            this(new SessionMac());
+        }
+
+        Decoder(SessionMac session) {
+            this.session = session;
+        }
 
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -426,28 +496,48 @@ final class FrameCodec {
                     return;
                 }
                 in.skipBytes(4);
-                out.add(decodeBody(in, (int) length));
+                Frame frame = decodeBody(in, (int) length, session);
+                out.add(frame);
+                if (frame instanceof Frame.Unauthenticated) {
+                    broken = true;
+                    in.skipBytes(in.readableBytes());
+                    return;
+                }
+                if (!session.opening()) {
+                    // Handshake: the handler must see this frame (and start the session after AUTH)
+                    // before the next is read, which may already be tagged.
+                    return;
+                }
             }
         }
     }
 
-    /** Writes frames; a DATA frame's chunk goes out as its own buffer behind a small header, uncopied. */
-    @ChannelHandler.Sharable
+    /**
+     * Writes frames, tagged once the session seals; a DATA frame's chunk goes out as its own buffer
+     * behind a small header, uncopied. One per connection: frames are tagged in the order they are
+     * written, which is the order they go on the wire (Netty writes on the channel's event loop).
+     */
     static final class Encoder extends MessageToMessageEncoder<Frame> {
-        static final Encoder INSTANCE = new Encoder();
+        private final SessionMac session;
 
-        private Encoder() {
+        /** An encoder of untagged frames only (codec tests). */
+        Encoder() {
+            this(new SessionMac());
+        }
+
+        Encoder(SessionMac session) {
             super(Frame.class);
+            this.session = session;
         }
 
         @Override
         protected void encode(ChannelHandlerContext ctx, Frame frame, List<Object> out) {
             if (frame instanceof Frame.Data d) {
-                out.add(dataHeader(ctx.alloc(), d.requestId(), d.chunk().readableBytes()));
+                out.add(dataHeader(ctx.alloc(), d.requestId(), d.chunk().readableBytes(), session));
                 // The encoder base class releases the frame after this returns; the chunk must outlive it.
                 out.add(d.chunk().retain());
             } else {
-                out.add(FrameCodec.encode(frame, ctx.alloc()));
+                out.add(FrameCodec.encode(frame, ctx.alloc(), session));
             }
         }
     }

@@ -19,14 +19,26 @@ import io.restfs.dht.crypto.Ed25519;
  * client's proof can't be reflected back to it as the server's (the keys and nonces would match, the
  * role would not). Fresh nonces from both sides mean no proof can be replayed on another connection.
  * The server proves itself only after the client has, so an outsider learns nothing but the server's
- * public key. Nothing here encrypts; see {@link ShardTransferServer} for what that leaves open.
+ * public key. Both sides then derive {@link #sessionKeys} that tag every later frame
+ * ({@link SessionMac}). Nothing here encrypts; see {@link ShardTransferServer} for what that leaves open.
  */
 final class Handshake {
 
-    /** Bumped when the frame layout or the transcript changes; peers must speak the same one. */
-    static final int PROTOCOL_VERSION = 1;
+    /**
+     * Bumped when the frame layout or the transcript changes; peers must speak the same one. 2: frames
+     * after the handshake carry tags under session keys ({@link SessionMac}).
+     */
+    static final int PROTOCOL_VERSION = 2;
 
-    private static final byte[] CONTEXT = "restfs shard transfer v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTEXT = "restfs shard transfer v2".getBytes(StandardCharsets.US_ASCII);
+
+    /** The labels of the two session keys, in the place of the role in a transcript. */
+    private static final byte[] CLIENT_TO_SERVER = "client to server frames".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SERVER_TO_CLIENT = "server to client frames".getBytes(StandardCharsets.US_ASCII);
+
+    /** The keys that tag the frames after the handshake, one per direction. */
+    record SessionKeys(byte[] clientToServer, byte[] serverToClient) {
+    }
 
     enum Role {
         CLIENT("client"), SERVER("server");
@@ -43,14 +55,33 @@ final class Handshake {
 
     /** What a side with {@code role} signs and MACs. */
     static byte[] transcript(Role role, byte[] clientKey, byte[] serverKey, byte[] clientNonce, byte[] serverNonce) {
-        // The role label carries its length and every other field has a fixed size, so two different
+        return serialize(role.label, clientKey, serverKey, clientNonce, serverNonce);
+    }
+
+    /**
+     * The session keys of a connection whose handshake had these keys and nonces: HMAC-SHA256 with the
+     * cluster key over the transcript with a direction's label in the place of the role. Fresh nonces
+     * make them fresh per connection, and the labels differ from the roles, so no key is ever an AUTH's
+     * MAC that went over the wire. Anyone holding the cluster key who saw the HELLOs could compute them
+     * too: the cluster key stays the boundary of trust, as in the handshake itself.
+     */
+    static SessionKeys sessionKeys(byte[] clusterKey, byte[] clientKey, byte[] serverKey, byte[] clientNonce,
+                                   byte[] serverNonce) {
+        return new SessionKeys(
+                mac(clusterKey, serialize(CLIENT_TO_SERVER, clientKey, serverKey, clientNonce, serverNonce)),
+                mac(clusterKey, serialize(SERVER_TO_CLIENT, clientKey, serverKey, clientNonce, serverNonce)));
+    }
+
+    private static byte[] serialize(byte[] label, byte[] clientKey, byte[] serverKey, byte[] clientNonce,
+                                    byte[] serverNonce) {
+        // The label carries its length and every other field has a fixed size, so two different
         // transcripts can never serialize to the same bytes.
-        byte[] out = new byte[CONTEXT.length + 1 + role.label.length + 4 * 32];
+        byte[] out = new byte[CONTEXT.length + 1 + label.length + 4 * 32];
         int p = 0;
         System.arraycopy(CONTEXT, 0, out, p, CONTEXT.length);
         p += CONTEXT.length;
-        out[p++] = (byte) role.label.length;
-        for (byte[] part : new byte[][] {role.label, clientKey, serverKey, clientNonce, serverNonce}) {
+        out[p++] = (byte) label.length;
+        for (byte[] part : new byte[][] {label, clientKey, serverKey, clientNonce, serverNonce}) {
             System.arraycopy(part, 0, out, p, part.length);
             p += part.length;
         }

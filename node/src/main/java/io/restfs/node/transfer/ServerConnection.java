@@ -43,6 +43,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     }
 
     private final Shared shared;
+    /** Shared with this channel's decoder and encoder; started here once the client has proved itself. */
+    private final SessionMac session;
     private State state = State.AWAIT_HELLO;
     private byte[] clientKey;
     private byte[] clientNonce;
@@ -51,8 +53,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private final LinkedHashSet<Integer> draining = new LinkedHashSet<>();
     private String peerName = "?";
 
-    ServerConnection(Shared shared) {
+    ServerConnection(Shared shared, SessionMac session) {
         this.shared = shared;
+        this.session = session;
     }
 
     /** A PUT being received. */
@@ -109,13 +112,31 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(frame);
             return;
         }
-        if (frame instanceof Frame.Malformed m) {
+        if (frame instanceof Frame.Unauthenticated u) {
+            onUnauthenticated(ctx, u);
+        } else if (frame instanceof Frame.Malformed m) {
             onMalformed(ctx, m);
         } else if (state != State.READY) {
             onHandshake(ctx, frame);
         } else {
             onRequest(ctx, frame);
         }
+    }
+
+    /**
+     * A frame failed its tag: someone on the path altered, replayed, reordered, injected or dropped
+     * frames. Nothing of it is acted on; the connection closes (in-flight PUTs abort, so nothing half
+     * sent is stored), and the client, told why in a tagged ERROR if it still hears us, retries on a
+     * fresh connection.
+     */
+    private void onUnauthenticated(ChannelHandlerContext ctx, Frame.Unauthenticated u) {
+        state = State.CLOSED;
+        shared.counters().frameAuthFailures.incrementAndGet();
+        log.warn("transfer: closing the connection from {}: {} (altered, replayed, reordered, injected or "
+                + "after a dropped one); it is not acted on", peerName, u.reason());
+        ctx.writeAndFlush(new Frame.Error(0, TransferStatus.UNAUTHORIZED, "frame " + u.sequence()
+                        + " failed authentication; connection closed"))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     private void onMalformed(ChannelHandlerContext ctx, Frame.Malformed m) {
@@ -163,7 +184,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             state = State.READY;
             peerName = ctx.channel().remoteAddress() + " (node " + Ed25519.nodeIdOf(clientKey) + ")";
             shared.counters().handshakesCompleted.incrementAndGet();
+            Handshake.SessionKeys keys = Handshake.sessionKeys(shared.identity().clusterKey(), clientKey, serverKey,
+                    clientNonce, serverNonce);
+            // The decoder reads the next frame only after this returns, and the client sends it only after
+            // our AUTH; our AUTH itself goes out untagged (the encoder runs within this write), the rest tagged.
+            session.startReceiving(keys.clientToServer());
             ctx.writeAndFlush(Handshake.prove(shared.identity(), serverTranscript));
+            session.startSending(keys.serverToClient());
             log.debug("transfer: authenticated {}", peerName);
         } else {
             String what = frame.getClass().getSimpleName().toUpperCase();

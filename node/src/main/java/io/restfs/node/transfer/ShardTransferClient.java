@@ -278,15 +278,16 @@ public final class ShardTransferClient implements AutoCloseable {
 
     private ClientConnection connect(TransferPeer peer, PeerPool pool) {
         ClientConnection[] holder = new ClientConnection[1];
-        ClientConnection connection = new ClientConnection(shared, peer, () -> pool.closed(holder[0]));
+        SessionMac session = new SessionMac();
+        ClientConnection connection = new ClientConnection(shared, peer, session, () -> pool.closed(holder[0]));
         holder[0] = connection;
         ChannelFuture f = bootstrap.clone()
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
-                                .addLast("decoder", new FrameCodec.Decoder())
-                                .addLast("encoder", FrameCodec.Encoder.INSTANCE)
+                                .addLast("decoder", new FrameCodec.Decoder(session))
+                                .addLast("encoder", new FrameCodec.Encoder(session))
                                 .addLast("connection", connection);
                     }
                 })

@@ -35,10 +35,10 @@ import io.restfs.dht.id.NodeId;
  *
  * <p>The channel authenticates but does not encrypt: shards are already AES-256-GCM ciphertext and
  * their hashes are checked end to end, so what an eavesdropper learns is which shard keys move
- * where. The handshake authenticates the peer, not each later frame: an attacker who can rewrite
- * TCP segments on the path could still inject frames (a DELETE, say) into an authenticated
- * connection. TLS (or a per-frame MAC keyed from the handshake) can wrap the connection later
- * without changing the frames.
+ * where. Every frame after the handshake carries a tag under a per-connection, per-direction session
+ * key with an implicit sequence number ({@link SessionMac}), so an attacker who can rewrite TCP
+ * segments on the path cannot inject, alter, replay, reorder or drop a frame unnoticed: the first
+ * frame that fails its check closes the connection, and nothing of it reaches the store.
  *
  * <p>Netty handlers only decode and hand over; store I/O (which fsyncs) runs on a bounded pool of
  * store threads, and a full pool answers BUSY instead of queueing without end. The server owns its
@@ -109,11 +109,12 @@ public final class ShardTransferServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             channels.add(ch);
+                            SessionMac session = new SessionMac();
                             ch.pipeline()
                                     .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                                    .addLast("decoder", new FrameCodec.Decoder())
-                                    .addLast("encoder", FrameCodec.Encoder.INSTANCE)
-                                    .addLast("connection", new ServerConnection(shared));
+                                    .addLast("decoder", new FrameCodec.Decoder(session))
+                                    .addLast("encoder", new FrameCodec.Encoder(session))
+                                    .addLast("connection", new ServerConnection(shared, session));
                         }
                     })
                     .bind(config.bind()).syncUninterruptibly().channel();

@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * @param authFailures        peers refused in the handshake (bad signature, wrong cluster key, wrong
  *                            pinned id, a request before the handshake, a handshake timeout)
  * @param badFrames           frames that could not be decoded or broke the protocol
+ * @param frameAuthFailures   frames after the handshake whose tag did not verify (altered, replayed,
+ *                            reordered, injected or after a dropped one); each closed its connection
  * @param requests            requests received (server) or started (client, each attempt)
  * @param refusals            requests answered with an ERROR frame (server) or failed (client)
  * @param retries             attempts repeated after a connection failure (client)
@@ -18,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * @param bytesReceived       shard bytes received in DATA frames
  */
 public record TransferStats(long connectionsOpened, long handshakesCompleted, long authFailures, long badFrames,
-                            long requests, long refusals, long retries, long timeouts, long bytesSent,
+                            long frameAuthFailures, long requests, long refusals, long retries, long timeouts, long bytesSent,
                             long bytesReceived) {
 
     /** The live counters behind a snapshot; plain atomics until the node exports metrics. */
@@ -27,6 +29,7 @@ public record TransferStats(long connectionsOpened, long handshakesCompleted, lo
         final AtomicLong handshakesCompleted = new AtomicLong();
         final AtomicLong authFailures = new AtomicLong();
         final AtomicLong badFrames = new AtomicLong();
+        final AtomicLong frameAuthFailures = new AtomicLong();
         final AtomicLong requests = new AtomicLong();
         final AtomicLong refusals = new AtomicLong();
         final AtomicLong retries = new AtomicLong();
@@ -36,7 +39,7 @@ public record TransferStats(long connectionsOpened, long handshakesCompleted, lo
 
         TransferStats snapshot() {
             return new TransferStats(connectionsOpened.get(), handshakesCompleted.get(), authFailures.get(),
-                    badFrames.get(), requests.get(), refusals.get(), retries.get(), timeouts.get(),
+                    badFrames.get(), frameAuthFailures.get(), requests.get(), refusals.get(), retries.get(), timeouts.get(),
                     bytesSent.get(), bytesReceived.get());
         }
     }

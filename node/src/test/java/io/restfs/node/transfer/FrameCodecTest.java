@@ -38,7 +38,7 @@ class FrameCodecTest {
 
     /** Encodes through a real pipeline and returns the bytes that would go on the wire. */
     private static byte[] wire(Frame frame) {
-        EmbeddedChannel ch = new EmbeddedChannel(FrameCodec.Encoder.INSTANCE);
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameCodec.Encoder());
         ch.writeOutbound(frame);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (ByteBuf b; (b = ch.readOutbound()) != null; ) {
@@ -231,7 +231,7 @@ class FrameCodecTest {
     @Test
     void dataChunkIsNotCopiedOnTheWayOut() {
         ByteBuf chunk = Unpooled.wrappedBuffer(seq(0, 100));
-        EmbeddedChannel ch = new EmbeddedChannel(FrameCodec.Encoder.INSTANCE);
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameCodec.Encoder());
         ch.writeOutbound(new Frame.Data(1, chunk));
         ByteBuf header = ch.readOutbound();
         ByteBuf body = ch.readOutbound();

@@ -16,13 +16,15 @@ import io.restfs.dht.crypto.Ed25519KeyPair;
 
 /**
  * A hand-driven peer on a plain blocking socket, for tests that must send what the real client never
- * would: garbage, oversized frames, forged handshakes, requests out of order.
+ * would: garbage, oversized frames, forged handshakes, requests out of order. After a handshake it
+ * completes, it tags what it sends and checks what it reads, as the real peers do.
  */
 final class RawPeer implements AutoCloseable {
 
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    private final SessionMac session = new SessionMac();
 
     RawPeer(InetSocketAddress address) throws IOException {
         this(connect(address));
@@ -42,8 +44,9 @@ final class RawPeer implements AutoCloseable {
         return s;
     }
 
+    /** Sends {@code frame}, tagged once a handshake has completed. */
     void send(Frame frame) throws IOException {
-        ByteBuf b = FrameCodec.encode(frame, UnpooledByteBufAllocator.DEFAULT);
+        ByteBuf b = FrameCodec.encode(frame, UnpooledByteBufAllocator.DEFAULT, session);
         try {
             out.write(ByteBufUtil.getBytes(b));
             out.flush();
@@ -57,12 +60,28 @@ final class RawPeer implements AutoCloseable {
         out.flush();
     }
 
-    /** The next frame, decoded as the real decoder would. */
+    /**
+     * Sends a frame of any type and body, tagged once a handshake has completed: for frames the codec
+     * would refuse to write (unknown types, bad bodies) that must still pass the tag check.
+     */
+    void sendFrame(int type, int requestId, byte[] body) throws IOException {
+        boolean sealed = session.sealing();
+        int tag = sealed ? SessionMac.TAG_BYTES : 0;
+        ByteBuf b = Unpooled.buffer();
+        b.writeInt(FrameCodec.HEADER_AFTER_LENGTH + tag + body.length).writeByte(type).writeInt(requestId)
+                .writeZero(tag).writeBytes(body);
+        if (sealed) {
+            session.seal(b, 0);
+        }
+        sendRaw(ByteBufUtil.getBytes(b));
+    }
+
+    /** The next frame, decoded (and, after a handshake, checked) as the real decoder would. */
     Frame read() throws IOException {
         int length = in.readInt();
         byte[] body = new byte[length];
         in.readFully(body);
-        return FrameCodec.decodeBody(Unpooled.wrappedBuffer(body), length);
+        return FrameCodec.decodeBody(Unpooled.wrappedBuffer(body), length, session);
     }
 
     /** Reads until the server closes the connection; true if it did within the socket timeout. */
@@ -92,7 +111,14 @@ final class RawPeer implements AutoCloseable {
         byte[] transcript = Handshake.transcript(Handshake.Role.CLIENT, claimedKey, server.publicKey(), nonce, server.nonce());
         Frame.Auth real = Handshake.prove(new ClusterIdentity(signer, clusterKey), transcript);
         send(real);
-        return read();
+        Frame answer = read();
+        if (answer instanceof Frame.Auth) {
+            Handshake.SessionKeys keys = Handshake.sessionKeys(clusterKey, claimedKey, server.publicKey(), nonce,
+                    server.nonce());
+            session.startSending(keys.clientToServer());
+            session.startReceiving(keys.serverToClient());
+        }
+        return answer;
     }
 
     /** Runs the server side of the handshake as {@code identity}; returns the client's HELLO. */
@@ -105,6 +131,10 @@ final class RawPeer implements AutoCloseable {
         read(); // the client's AUTH, taken on trust: this end tests the client, not itself
         send(Handshake.prove(identity, Handshake.transcript(Handshake.Role.SERVER, client.publicKey(), myKey,
                 client.nonce(), nonce)));
+        Handshake.SessionKeys keys = Handshake.sessionKeys(identity.clusterKey(), client.publicKey(), myKey,
+                client.nonce(), nonce);
+        session.startSending(keys.serverToClient());
+        session.startReceiving(keys.clientToServer());
         return client;
     }
 

@@ -92,7 +92,7 @@ class TransferFailureTest {
         try (ShardStore store = store(dir, GIB);
              ShardTransferServer srv = server(store, 1);
              RawPeer raw = authenticated(srv)) {
-            raw.sendRaw(HexFormat.of().parseHex("00000007" + "7e" + "00000005" + "beef"));
+            raw.sendFrame(0x7e, 5, HexFormat.of().parseHex("beef"));
             Frame.Error error = assertInstanceOf(Frame.Error.class, raw.read());
             assertEquals(5, error.requestId());
             assertEquals(TransferStatus.BAD_REQUEST, error.status());
