@@ -164,6 +164,7 @@ public final class NodeDaemon implements AutoCloseable {
                     System::currentTimeMillis);
             opened.push(discovery);
             metrics.registry().register(new NodeGauges(store, discovery, hub));
+            metrics.registry().register(new TransferCounters(transferServer::stats, transfer::stats));
 
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "restfs-node-housekeeping");

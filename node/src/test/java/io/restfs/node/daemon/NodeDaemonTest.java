@@ -56,6 +56,8 @@ class NodeDaemonTest {
             assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
             assertTrue(metrics.body().contains("restfs_shard_bytes_capacity " + (double) (1L << 30)), metrics.body());
             assertTrue(metrics.body().contains("restfs_members{state=\"alive\",} 0.0"), metrics.body());
+            assertTrue(metrics.body().contains("restfs_transfer_frame_auth_failures_total{side=\"server\",} 0.0"),
+                    metrics.body());
             assertTrue(metrics.body().contains("jvm_memory_bytes_used"), "hotspot collectors registered");
 
             assertEquals(404, NodeFixture.get(url + "/no-such-page").statusCode());
