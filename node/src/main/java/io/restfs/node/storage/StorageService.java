@@ -1239,10 +1239,12 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     /**
      * Whether file {@code p}'s version chain, read now, includes the manifest {@code ours} (written as
      * {@code version}): how a writer whose swap came back {@link PointerStore.Outcome#UNCERTAIN} learns whether its
-     * version survived. A version delete that replaced {@code ours} as the head in between makes this false though
-     * the version survived; the writer then writes its content once more, as the next version (nothing is lost).
+     * version survived. A version delete may have replaced {@code ours}, then the head, with a copy listing one more
+     * purged version: that copy counts as ours (same version, time, content hash, segments and previous version;
+     * segment ids are random, so no other writer's version has the same).
      */
     private boolean chainHolds(Bucket b, String p, StoredSegment ours, long version) {
+        Manifest mine = readManifest(ours);
         Optional<StoredSegment> next = readPointer(b, p).filter(x -> x.record().type() == ObjectType.FILE)
                 .flatMap(x -> x.record().ref());
         while (next.isPresent()) {
@@ -1250,7 +1252,12 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                 return true;
             }
             Manifest m = readManifest(next.get());
-            if (m.version() <= version) {
+            if (m.version() == version) {
+                return m.mtimeMillis() == mine.mtimeMillis() && java.util.Arrays.equals(m.sha256(), mine.sha256())
+                        && m.segments().equals(mine.segments()) && m.previous().equals(mine.previous())
+                        && m.deleted() == mine.deleted() && m.renamed() == mine.renamed();
+            }
+            if (m.version() < version) {
                 return false;
             }
             next = m.previous();
