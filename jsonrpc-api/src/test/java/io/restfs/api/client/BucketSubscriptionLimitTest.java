@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -77,6 +78,9 @@ class BucketSubscriptionLimitTest {
             OutputStream out = c.getOutputStream();
             out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Accept: " + accept(key.group(1)) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            // Answer only once the client's subscribe frame is in: aborting while it still sends would fail the
+            // subscribe call itself instead of ending an open subscription.
+            readClientFrame(c.getInputStream());
             sendText(out, "{\"type\":\"subscribed\",\"topic\":\"bucket.photos\"}");
             sendText(out, "{\"type\":\"event\",\"topic\":\"bucket.photos\",\"data\":"
                     + "{\"type\":\"created\",\"path\":\"/a.jpg\",\"version\":1}}");
@@ -103,6 +107,15 @@ class BucketSubscriptionLimitTest {
             b.write(c);
         }
         return b.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** Reads and drops one masked client frame (RFC 6455 section 5.2). */
+    private static void readClientFrame(InputStream in) throws IOException {
+        DataInputStream d = new DataInputStream(in);
+        d.readUnsignedByte();
+        int len = d.readUnsignedByte() & 0x7f;
+        long length = len == 126 ? d.readUnsignedShort() : len == 127 ? d.readLong() : len;
+        d.skipNBytes(4 + length); // the mask key, then the payload
     }
 
     private static String accept(String key) {
