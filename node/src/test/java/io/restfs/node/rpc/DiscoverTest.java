@@ -88,11 +88,10 @@ class DiscoverTest {
         assertEquals("object", put.path("result").path("schema").path("type").asText());
         assertTrue(put.path("result").path("schema").path("properties").has("sha256"));
         JsonNode segmentPut = byName.get("segment.put");
-        List<String> segmentPutParams = new ArrayList<>();
-        for (JsonNode p : segmentPut.path("params")) {
-            segmentPutParams.add(p.path("name").asText() + (p.path("required").asBoolean() ? "" : "?"));
-        }
-        assertEquals(List.of("bucket", "path", "index", "data", "expectedVersion?"), segmentPutParams);
+        assertEquals(List.of("bucket", "path", "index", "data", "expectedVersion?"), paramsOf(segmentPut));
+        // The paging params may be left out; after is a String made optional by its @ParamDoc.
+        assertEquals(List.of("bucket", "path", "after?", "limit?"), paramsOf(byName.get("object.list")));
+        assertEquals(List.of("bucket", "path", "after?", "limit?"), paramsOf(byName.get("object.versions")));
         assertTrue(segmentPut.path("summary").asText().startsWith("Replaces or appends one segment"),
                 segmentPut.path("summary").asText());
         assertTrue(segmentPut.path("description").asText().endsWith("Access: needs write rights on the bucket."),
@@ -107,6 +106,15 @@ class DiscoverTest {
             errorCodes.add(e.path("code").asInt());
         }
         assertTrue(errorCodes.containsAll(List.of(-32001, -32002, -32005)), errorCodes.toString());
+    }
+
+    /** A method's param names in order, an optional one marked with '?'. */
+    private static List<String> paramsOf(JsonNode method) {
+        List<String> names = new ArrayList<>();
+        for (JsonNode p : method.path("params")) {
+            names.add(p.path("name").asText() + (p.path("required").asBoolean() ? "" : "?"));
+        }
+        return names;
     }
 
     @Test
