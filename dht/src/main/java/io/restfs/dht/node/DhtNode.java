@@ -47,6 +47,7 @@ import io.restfs.dht.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -335,7 +336,7 @@ public final class DhtNode {
             return CompletableFuture.failedFuture(new IllegalArgumentException(bad.get()));
         }
         Item item = new Item.Immutable(encodedValue);
-        return onLogic(() -> putNow(item, OptionalLong.empty()));
+        return onLogic(() -> putNow(item, OptionalLong.empty(), 0));
     }
 
     /**
@@ -344,18 +345,35 @@ public final class DhtNode {
      */
     public CompletableFuture<PutResult> putMutable(Ed25519KeyPair owner, byte[] salt, long seq, byte[] encodedValue,
                                                    OptionalLong cas) {
-        Optional<String> bad = valueProblem(encodedValue);
-        if (bad.isEmpty() && salt.length > Item.MAX_SALT_BYTES) {
-            bad = Optional.of("salt is " + salt.length + " bytes, BEP 44 allows at most " + Item.MAX_SALT_BYTES);
-        }
-        if (bad.isEmpty() && seq < 0) {
-            bad = Optional.of("seq must not be negative: " + seq);
-        }
+        Optional<String> bad = mutableProblem(salt, seq, encodedValue);
         if (bad.isPresent()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(bad.get()));
         }
         Item item = signMutable(owner, salt, seq, encodedValue);
-        return onLogic(() -> putNow(item, cas));
+        return onLogic(() -> putNow(item, cas, 0));
+    }
+
+    /**
+     * As {@link #putMutable}, with this node as one of the item's holders when it is among the k closest to the
+     * item's key (of itself and the nodes that answered the lookup with a token): it stores the item in its own
+     * item store under the rules a put from a peer meets (compare-and-swap, seq only forward), on the logic thread
+     * and so atomically with the puts peers send it, and the result lists it in {@code storedOn} or
+     * {@code refusals} like any holder; the put then goes to the k-1 other closest only. When fewer than
+     * {@code minHolders} holders (this node included) are found, nothing is stored anywhere and the result lists
+     * no holder. The messages sent are those of {@link #putMutable}; only what this node keeps differs.
+     */
+    public CompletableFuture<PutResult> putMutableHolding(Ed25519KeyPair owner, byte[] salt, long seq,
+                                                          byte[] encodedValue, OptionalLong cas, int minHolders) {
+        if (minHolders < 1) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("minHolders must be at least 1: "
+                    + minHolders));
+        }
+        Optional<String> bad = mutableProblem(salt, seq, encodedValue);
+        if (bad.isPresent()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(bad.get()));
+        }
+        Item item = signMutable(owner, salt, seq, encodedValue);
+        return onLogic(() -> putNow(item, cas, minHolders));
     }
 
     /**
@@ -375,7 +393,8 @@ public final class DhtNode {
             }
             scheduleRepublish(item, config.republishMillis());
             state.savePublished(item);
-            return putNow(item, OptionalLong.empty());
+            renewOwnCopy(item);
+            return putNow(item, OptionalLong.empty(), 0);
         });
     }
 
@@ -550,6 +569,17 @@ public final class DhtNode {
         }
     }
 
+    private static Optional<String> mutableProblem(byte[] salt, long seq, byte[] encodedValue) {
+        Optional<String> bad = valueProblem(encodedValue);
+        if (bad.isEmpty() && salt.length > Item.MAX_SALT_BYTES) {
+            bad = Optional.of("salt is " + salt.length + " bytes, BEP 44 allows at most " + Item.MAX_SALT_BYTES);
+        }
+        if (bad.isEmpty() && seq < 0) {
+            bad = Optional.of("seq must not be negative: " + seq);
+        }
+        return bad;
+    }
+
     /** Signs a mutable item the way {@link #putMutable} does, e.g. to {@link #publish} it. */
     public static Item.Mutable signMutable(Ed25519KeyPair owner, byte[] salt, long seq, byte[] encodedValue) {
         byte[] sig = Bep44.signMutable(owner, salt, seq, encodedValue);
@@ -660,13 +690,24 @@ public final class DhtNode {
                 return;
             }
             scheduleRepublish(item, config.republishMillis());
-            putNow(item, OptionalLong.empty()).whenComplete((r, e) -> {
+            renewOwnCopy(item);
+            putNow(item, OptionalLong.empty(), 0).whenComplete((r, e) -> {
                 if (e != null) {
                     log.info("dht node {}: republish of {} failed: {}", id, item.target(), e.toString());
                 }
             });
         });
         published.put(item.target(), c);
+    }
+
+    /**
+     * Renews this node's own copy of a published item, when it holds that very item (a {@link #putMutableHolding}
+     * kept it): the owner's republication reaches only the other holders, and the copy would otherwise expire.
+     */
+    private void renewOwnCopy(Item item) {
+        if (items.get(item.target()).filter(item::equals).isPresent()) {
+            keep(item, localAddress().getAddress(), OptionalLong.empty(), true);
+        }
     }
 
     private void observe(NodeId peer, InetSocketAddress address, boolean responded) {
@@ -865,13 +906,43 @@ public final class DhtNode {
         return f;
     }
 
-    private CompletableFuture<PutResult> putNow(Item item, OptionalLong cas) {
+    /**
+     * Looks up the nodes closest to {@code item}'s key and puts it on those that gave a token. With
+     * {@code selfMinHolders} above 0 this node holds the item too when it is among the k closest (see
+     * {@link #putMutableHolding}), and nothing is stored when fewer than that many holders are found.
+     */
+    private CompletableFuture<PutResult> putNow(Item item, OptionalLong cas, int selfMinHolders) {
         NodeId target = item.target();
         return runLookup(target, t -> new GetQuery(t, id, target), (n, r) -> { }).thenCompose(result -> {
-            List<LookupResult.Answered> withToken = result.closest().stream()
+            List<LookupResult.Answered> answered = result.closest().stream()
                     .filter(a -> a.response().token().isPresent()).toList();
             List<NodeInfo> stored = new ArrayList<>();
             List<PutResult.Refusal> refusals = new ArrayList<>();
+            List<LookupResult.Answered> withToken = answered;
+            if (selfMinHolders > 0) {
+                long closer = answered.stream().filter(a -> target.compareDistance(a.node().id(), id) < 0).count();
+                boolean selfHolds = closer < config.k();
+                if (selfHolds) {
+                    // The holders are the k closest of us and them: we take the place of their farthest.
+                    withToken = answered.subList(0, Math.min(answered.size(), config.k() - 1));
+                }
+                if (withToken.size() + (selfHolds ? 1 : 0) < selfMinHolders) {
+                    return CompletableFuture.completedFuture(new PutResult(target, List.of(), List.of(), result));
+                }
+                if (selfHolds) {
+                    NodeInfo self = new NodeInfo(id, localAddress());
+                    PutOutcome own = keep(item, localAddress().getAddress(), cas, true);
+                    if (own instanceof PutOutcome.Refused r) {
+                        refusals.add(new PutResult.Refusal(self, r.code(), r.message()));
+                    } else {
+                        stored.add(self);
+                    }
+                }
+            }
+            if (withToken.isEmpty()) {
+                return CompletableFuture.completedFuture(new PutResult(target, List.copyOf(stored),
+                        List.copyOf(refusals), result));
+            }
             CompletableFuture<PutResult> done = new CompletableFuture<>();
             int[] outstanding = {withToken.size()};
             Runnable finishOne = () -> {
@@ -879,9 +950,6 @@ public final class DhtNode {
                     done.complete(new PutResult(target, List.copyOf(stored), List.copyOf(refusals), result));
                 }
             };
-            if (withToken.isEmpty()) {
-                done.complete(new PutResult(target, List.of(), List.of(), result));
-            }
             for (LookupResult.Answered a : withToken) {
                 byte[] token = a.response().token().get();
                 Function<TransactionId, KrpcQuery> put = item instanceof Item.Mutable m
@@ -1051,13 +1119,22 @@ public final class DhtNode {
     }
 
     private KrpcMessage store(TransactionId t, Item item, InetSocketAddress from, OptionalLong cas) {
-        PutOutcome outcome = items.put(item, from.getAddress(), cas, trusted.test(from));
+        PutOutcome outcome = keep(item, from.getAddress(), cas, trusted.test(from));
         if (outcome instanceof PutOutcome.Refused r) {
-            itemsRefused++;
             return new KrpcError(t, r.code(), r.message());
+        }
+        return KrpcResponse.of(t, id);
+    }
+
+    /** Puts {@code item} in this node's item store and saves it; logic thread only. */
+    private PutOutcome keep(Item item, InetAddress source, OptionalLong cas, boolean trustedSource) {
+        PutOutcome outcome = items.put(item, source, cas, trustedSource);
+        if (outcome instanceof PutOutcome.Refused) {
+            itemsRefused++;
+            return outcome;
         }
         StoredItem s = items.stored(item.target()).orElseThrow();
         state.saveItem(new SavedItem(s.item(), env.clock().nowMillis() - s.storedAtMillis(), s.source()));
-        return KrpcResponse.of(t, id);
+        return outcome;
     }
 }

@@ -163,6 +163,46 @@ class DhtOverUdpTest {
     }
 
     @Test
+    @Order(4)
+    void aWriterAmongTheClosestHoldsTheItemItselfUnderTheSameCompareAndSwap() throws Exception {
+        Ed25519KeyPair owner = newKey();
+        byte[] salt = "holding".getBytes(StandardCharsets.US_ASCII);
+        NodeId target = io.restfs.dht.crypto.Bep44.mutableTarget(owner.publicKey(), salt);
+        List<DhtNode> byDistance = nodes.stream().map(UdpDht::node)
+                .sorted(Comparator.comparing(DhtNode::id, target::compareDistance)).toList();
+        DhtNode near = byDistance.get(0);
+        DhtNode far = byDistance.get(NODES - 1);
+        int k = CONFIG.k();
+
+        PutResult first = await(near.putMutableHolding(owner, salt, 1, "2:h1".getBytes(), OptionalLong.empty(), 2));
+        assertTrue(first.storedOn().stream().anyMatch(n -> n.id().equals(near.id())), first.storedOn().toString());
+        assertEquals(k, first.storedOn().size() + first.refusals().size(), "the k closest, itself one of them");
+        assertEquals(byDistance.subList(0, k).stream().map(DhtNode::id).sorted().toList(),
+                first.storedOn().stream().map(n -> n.id()).sorted().toList());
+
+        // Its own copy refuses a stale swap like any holder's.
+        PutResult stale = await(near.putMutableHolding(owner, salt, 2, "2:h2".getBytes(), OptionalLong.of(0), 2));
+        assertTrue(stale.storedOn().isEmpty(), stale.storedOn().toString());
+        assertTrue(stale.refusals().stream().anyMatch(r -> r.node().id().equals(near.id())
+                && r.code() == KrpcError.CAS_MISMATCH), stale.refusals().toString());
+
+        // A writer outside the k closest holds nothing itself; the holders are the same k.
+        PutResult second = await(far.putMutableHolding(owner, salt, 2, "2:h2".getBytes(), OptionalLong.of(1), 2));
+        assertEquals(first.storedOn().stream().map(n -> n.id()).sorted().toList(),
+                second.storedOn().stream().map(n -> n.id()).sorted().toList());
+        Item.Mutable read = (Item.Mutable) await(near.getMutable(owner.publicKey(), salt)).orElseThrow();
+        assertEquals(2, read.seq());
+
+        // Fewer holders than asked for: nothing is stored anywhere, and nothing is listed.
+        PutResult tooFew = await(near.putMutableHolding(owner, salt, 3, "2:h3".getBytes(), OptionalLong.of(2), k + 1));
+        assertTrue(tooFew.storedOn().isEmpty() && tooFew.refusals().isEmpty(), tooFew.toString());
+        assertEquals(2, ((Item.Mutable) await(far.getMutable(owner.publicKey(), salt)).orElseThrow()).seq());
+        assertInstanceOf(IllegalArgumentException.class, org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> await(near.putMutableHolding(owner, salt, 3,
+                        "2:h3".getBytes(), OptionalLong.of(2), 0))).getCause());
+    }
+
+    @Test
     @Order(5)
     void restartedNodeReloadsItsRoutingTableAndItems() throws Exception {
         byte[] v = "i20261123e".getBytes(StandardCharsets.US_ASCII);

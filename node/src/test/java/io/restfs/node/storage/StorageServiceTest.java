@@ -254,18 +254,22 @@ class StorageServiceTest {
                     conflicts++;
                 }
             }
-            assertTrue(won.size() <= 1, "at most one writer of version 2 wins: " + won);
             assertEquals(writers, won.size() + conflicts);
-            ObjectInfo now = cluster.storage(5).stat("race-cas", path, null);
-            if (won.isEmpty()) {
-                // Every racer lost; their copies may still split the holders, and a reader then sees one of them.
-                assertTrue(now.version() <= 2, now.toString());
-            } else {
-                assertEquals(won.get(0).sha256(), now.sha256(), "the acknowledged write is the one stored");
-                assertEquals(2, now.version());
-            }
+            assertAtMostOneWonVersion2(won, cluster.storage(5).stat("race-cas", path, null));
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** Writers of version 2 (expectedVersion 1) raced: at most one {@code won}, and {@code now} is its write. */
+    static void assertAtMostOneWonVersion2(List<ObjectInfo> won, ObjectInfo now) {
+        assertTrue(won.size() <= 1, "at most one writer of version 2 wins: " + won);
+        if (won.isEmpty()) {
+            // Every racer lost; their copies may still split the holders, and a reader then sees one of them.
+            assertTrue(now.version() <= 2, now.toString());
+        } else {
+            assertEquals(won.get(0).sha256(), now.sha256(), "the acknowledged write is the one stored");
+            assertEquals(2, now.version());
         }
     }
 
