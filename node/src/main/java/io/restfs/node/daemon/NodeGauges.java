@@ -1,6 +1,7 @@
 package io.restfs.node.daemon;
 
 import io.prometheus.client.Collector;
+import io.prometheus.client.CounterMetricFamily;
 import io.prometheus.client.GaugeMetricFamily;
 import io.restfs.blockstore.store.ShardStore;
 import io.restfs.blockstore.store.ShardStoreStats;
@@ -47,6 +48,8 @@ final class NodeGauges extends Collector {
                 discovery.linkedPeers().size()));
         out.add(new GaugeMetricFamily("restfs_ws_connections", "Open /ws connections (nodes and clients).",
                 hub.connectionCount()));
+        out.add(new CounterMetricFamily("restfs_ws_slow_closed", "/ws connections closed because bucket events"
+                + " piled up unread.", hub.slowSubscribersClosed()));
         return out;
     }
 }

@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import javax.websocket.CloseReason;
 
@@ -39,6 +43,9 @@ public final class PubSubHub implements Publisher {
     /** JSON nesting our frames never need; deeper input is refused before it costs stack. */
     static final int MAX_NESTING = 32;
 
+    /** Threads that send bucket events; each works through one connection's queue at a time. */
+    static final int EVENT_SENDERS = 4;
+
     /** The kinds of change a bucket event reports (BucketEvent's types). */
     static final Set<String> BUCKET_EVENT_TYPES = Set.of(BucketEvent.CREATED, BucketEvent.CHANGED, BucketEvent.DELETED);
 
@@ -49,12 +56,25 @@ public final class PubSubHub implements Publisher {
     private final LongSupplier clock;
     private volatile SubscriberAuthorizer authorizer = SubscriberAuthorizer.refuseAll();
     private volatile Discovery discovery;
+    /**
+     * Sends bucket events off the publishing thread, which is a write's: a subscriber (or member) that stops reading
+     * would otherwise hold every write to its bucket for the send timeout. See {@link WsConnection#sendLater}.
+     */
+    private final ThreadPoolExecutor eventSender = new ThreadPoolExecutor(EVENT_SENDERS, EVENT_SENDERS, 30,
+            TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "restfs-ws-events");
+                t.setDaemon(true);
+                return t;
+            });
+
+    private final AtomicLong slowClosed = new AtomicLong();
 
     public PubSubHub(LongSupplier clock) {
         this.clock = clock;
         this.mapper = JsonMapper.builder().build();
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_NESTING).maxStringLength(MAX_FRAME_CHARS).build());
+        eventSender.allowCoreThreadTimeOut(true);
     }
 
     /** Plugs in the API's token check for bucket subscriptions (until then every client is refused). */
@@ -89,7 +109,7 @@ public final class PubSubHub implements Publisher {
             for (WsConnection c : connections) {
                 // Two members may hold two links with each other for a while: one copy per member.
                 if (c.isLinked() && sentTo.add(c.peer)) {
-                    c.send(frame);
+                    sendEvent(c, frame);
                 }
             }
         }
@@ -104,7 +124,11 @@ public final class PubSubHub implements Publisher {
         boolean clientsOnly = Topics.isBucket(topic);
         for (WsConnection c : connections) {
             if (c != except && c.topics.contains(topic) && !(clientsOnly && c.isLinked())) {
-                c.send(frame);
+                if (clientsOnly) {
+                    sendEvent(c, frame);
+                } else {
+                    c.send(frame);
+                }
             }
         }
     }
@@ -274,8 +298,21 @@ public final class PubSubHub implements Publisher {
     }
 
     void closeAll() {
+        eventSender.shutdownNow();
         for (WsConnection c : connections) {
             c.close(CloseReason.CloseCodes.GOING_AWAY, "node stopping");
+        }
+    }
+
+    /** Connections closed because bucket events piled up unread ({@link WsConnection#MAX_QUEUED_EVENTS}). */
+    public long slowSubscribersClosed() {
+        return slowClosed.get();
+    }
+
+    private void sendEvent(WsConnection c, ObjectNode frame) {
+        if (!c.sendLater(frame, eventSender)) {
+            slowClosed.incrementAndGet();
+            log.warn("/ws {}: closed: more than {} bucket events waiting unread", c, WsConnection.MAX_QUEUED_EVENTS);
         }
     }
 }

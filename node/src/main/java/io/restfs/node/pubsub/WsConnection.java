@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.restfs.dht.id.NodeId;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import javax.websocket.CloseReason;
 import javax.websocket.Session;
 
@@ -20,6 +23,12 @@ final class WsConnection {
     /** Tomcat's per-session limit on a blocking send; a peer that does not read for this long is cut off. */
     static final String SEND_TIMEOUT_PROPERTY = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
     static final long SEND_TIMEOUT_MILLIS = 5_000;
+
+    /**
+     * Bucket events that may wait for a connection before it counts as not reading and is closed: a few seconds of
+     * a busy bucket's events, under a megabyte (an event is a path and a few fields).
+     */
+    static final int MAX_QUEUED_EVENTS = 4096;
 
     enum Role { SERVER, CLIENT }
 
@@ -39,6 +48,12 @@ final class WsConnection {
     /** True once the peer said it is leaving: its close is then no death. */
     volatile boolean peerLeaving;
     final String bearerToken;
+    /** Bucket events not yet sent, oldest first (see {@link #sendLater}); guarded by itself. */
+    private final ArrayDeque<String> queuedEvents = new ArrayDeque<>();
+    /** Whether a sender thread is working through {@link #queuedEvents}; guarded by queuedEvents. */
+    private boolean draining;
+    /** Set once the queue overflowed; guarded by queuedEvents. */
+    private boolean tooSlow;
 
     WsConnection(Role role, Session session, NodeId expectedPeer, String bearerToken, long nowMillis) {
         this.role = role;
@@ -55,15 +70,73 @@ final class WsConnection {
 
     /** Sends a frame; a failed send closes the connection (its close handler then does the bookkeeping). */
     void send(ObjectNode frame) {
+        sendText(frame.toString());
+    }
+
+    private void sendText(String text) {
         synchronized (this) {
             if (!session.isOpen()) {
                 return;
             }
             try {
-                session.getBasicRemote().sendText(frame.toString());
+                session.getBasicRemote().sendText(text);
             } catch (IOException | IllegalStateException e) {
                 close(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "send failed");
             }
+        }
+    }
+
+    /**
+     * Queues a bucket event and returns at once: one of {@code sender}'s threads sends this connection's queue in
+     * order, a blocking send at a time (at most {@link #SEND_TIMEOUT_MILLIS} each before a peer that does not read
+     * is cut off). Publishers are writes, which must not wait for subscribers. When more than
+     * {@link #MAX_QUEUED_EVENTS} wait, the queue is dropped and the connection closed (1008, too slow) on a sender
+     * thread, and this returns false, that once; the subscriber learns from the close that it missed events.
+     */
+    boolean sendLater(ObjectNode frame, Executor sender) {
+        String text = frame.toString();
+        boolean overflow;
+        synchronized (queuedEvents) {
+            if (tooSlow || !session.isOpen()) {
+                return true;
+            }
+            overflow = queuedEvents.size() >= MAX_QUEUED_EVENTS;
+            if (overflow) {
+                tooSlow = true;
+                queuedEvents.clear();
+            } else {
+                queuedEvents.add(text);
+                if (draining) {
+                    return true;
+                }
+                draining = true;
+            }
+        }
+        try {
+            if (overflow) {
+                // Closing sends a close frame, which can block like any send: not on the publisher's thread.
+                sender.execute(() -> close(CloseReason.CloseCodes.VIOLATED_POLICY, "too slow: over "
+                        + MAX_QUEUED_EVENTS + " events waiting"));
+                return false;
+            }
+            sender.execute(this::drainEvents);
+        } catch (RejectedExecutionException e) {
+            // The node is stopping and closes every connection itself.
+        }
+        return true;
+    }
+
+    private void drainEvents() {
+        while (true) {
+            String next;
+            synchronized (queuedEvents) {
+                next = queuedEvents.poll();
+                if (next == null) {
+                    draining = false;
+                    return;
+                }
+            }
+            sendText(next);
         }
     }
 
