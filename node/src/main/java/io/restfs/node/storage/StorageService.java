@@ -854,13 +854,10 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                         : List.of(new ObjectVersion(r.version(), 0, r.mtimeMillis(), "", r.deleted()));
             }
             List<ObjectVersion> out = new ArrayList<>();
-            java.util.Set<Long> purged = new java.util.HashSet<>();
-            Optional<StoredSegment> next = r.ref();
             int skipped = 0;
-            while (next.isPresent() && out.size() < max) {
-                Manifest m = readManifest(next.get());
-                purged.addAll(m.purged());
-                if (purged.contains(m.version())) {
+            for (ChainLink link : chain(r.ref())) {
+                Manifest m = link.manifest();
+                if (link.purged()) {
                     // A purged version stays in the chain as a link; it is not listed.
                 } else if (after != null && m.version() >= after) {
                     if (++skipped > MAX_VERSIONS_SKIPPED) {
@@ -870,8 +867,10 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
                     }
                 } else {
                     out.add(new ObjectVersion(m.version(), m.size(), m.mtimeMillis(), hashHex(m), m.deleted()));
+                    if (out.size() >= max) {
+                        break;
+                    }
                 }
-                next = m.previous();
             }
             return out;
         });
@@ -970,15 +969,33 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
     /** Every manifest of the chain from {@code head} down to the first version, purged ones included. */
     private List<ChainLink> history(StoredSegment head) {
         List<ChainLink> out = new ArrayList<>();
-        java.util.Set<Long> purged = new java.util.HashSet<>();
-        Optional<StoredSegment> next = Optional.of(head);
-        while (next.isPresent()) {
-            Manifest m = readManifest(next.get());
-            purged.addAll(m.purged());
-            out.add(new ChainLink(next.get(), m, purged.contains(m.version())));
-            next = m.previous();
-        }
+        chain(Optional.of(head)).forEach(out::add);
         return out;
+    }
+
+    /**
+     * A file's version chain from {@code head} down, each manifest read only when the walk reaches it; a link is
+     * purged when a manifest at or above it lists its version as purged.
+     */
+    private Iterable<ChainLink> chain(Optional<StoredSegment> head) {
+        return () -> new java.util.Iterator<>() {
+            private Optional<StoredSegment> next = head;
+            private final java.util.Set<Long> purged = new java.util.HashSet<>();
+
+            @Override
+            public boolean hasNext() {
+                return next.isPresent();
+            }
+
+            @Override
+            public ChainLink next() {
+                StoredSegment ref = next.orElseThrow(java.util.NoSuchElementException::new);
+                Manifest m = readManifest(ref);
+                purged.addAll(m.purged());
+                next = m.previous();
+                return new ChainLink(ref, m, purged.contains(m.version()));
+            }
+        };
     }
 
     /** Where in {@code chain} {@code version} is, refusing it when it cannot be purged (see {@link #deleteVersion}). */
@@ -1244,7 +1261,6 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
      * segment ids are random, so no other writer's version has the same).
      */
     private boolean chainHolds(Bucket b, String p, StoredSegment ours, long version) {
-        Manifest mine = readManifest(ours);
         Optional<StoredSegment> next = readPointer(b, p).filter(x -> x.record().type() == ObjectType.FILE)
                 .flatMap(x -> x.record().ref());
         while (next.isPresent()) {
@@ -1253,6 +1269,8 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             }
             Manifest m = readManifest(next.get());
             if (m.version() == version) {
+                // Read ours only now: the common answer is finding it by id, which needs no read.
+                Manifest mine = readManifest(ours);
                 return m.mtimeMillis() == mine.mtimeMillis() && java.util.Arrays.equals(m.sha256(), mine.sha256())
                         && m.segments().equals(mine.segments()) && m.previous().equals(mine.previous())
                         && m.deleted() == mine.deleted() && m.renamed() == mine.renamed();
@@ -1274,13 +1292,10 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
         if (version == null && !ptr.live()) {
             throw notFound(b, p);
         }
-        Optional<StoredSegment> next = ptr.record().ref();
-        java.util.Set<Long> purged = new java.util.HashSet<>();
-        while (next.isPresent()) {
-            Manifest m = readManifest(next.get());
-            purged.addAll(m.purged());
+        for (ChainLink link : chain(ptr.record().ref())) {
+            Manifest m = link.manifest();
             if (version == null || m.version() == version) {
-                if (purged.contains(m.version())) {
+                if (link.purged()) {
                     throw new RestfsException(ErrorCode.NOT_FOUND, b.name() + p + " version " + m.version()
                             + " was deleted");
                 }
@@ -1293,7 +1308,6 @@ public final class StorageService implements BucketApi, ObjectApi, SegmentApi, C
             if (m.version() < version) {
                 break;
             }
-            next = m.previous();
         }
         throw new RestfsException(ErrorCode.NOT_FOUND, b.name() + p + " has no version " + version);
     }

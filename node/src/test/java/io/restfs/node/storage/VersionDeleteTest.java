@@ -1,5 +1,9 @@
 package io.restfs.node.storage;
 
+import static io.restfs.node.storage.StorageServiceTest.SEGMENT;
+import static io.restfs.node.storage.StorageServiceTest.SMALL_SEGMENTS;
+import static io.restfs.node.storage.StorageServiceTest.random;
+import static io.restfs.node.storage.StorageServiceTest.refused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,7 +23,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.restfs.api.BucketPolicy;
 import io.restfs.api.ErrorCode;
 import io.restfs.api.ObjectVersion;
 import io.restfs.api.RestfsException;
@@ -40,9 +43,6 @@ import io.restfs.node.rpc.TestHttpServer;
  * the history and on the holders' disks, what is refused, and the JSON-RPC method, its rights and the CLI.
  */
 class VersionDeleteTest {
-    static final int SEGMENT = StorageServiceTest.SEGMENT;
-    static final BucketPolicy SMALL_SEGMENTS = StorageServiceTest.SMALL_SEGMENTS;
-
     @TempDir
     static Path dir;
     static LocalCluster cluster;
@@ -57,14 +57,6 @@ class VersionDeleteTest {
         if (cluster != null) {
             cluster.close();
         }
-    }
-
-    static byte[] random(int n, long seed) {
-        return StorageServiceTest.random(n, seed);
-    }
-
-    static RestfsException refused(ErrorCode code, org.junit.jupiter.api.function.Executable call) {
-        return StorageServiceTest.refused(code, call);
     }
 
     static long shardsOnAllNodes() {
