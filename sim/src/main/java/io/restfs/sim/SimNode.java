@@ -8,10 +8,13 @@ import io.restfs.dht.id.NodeId;
 import io.restfs.dht.items.Item;
 import io.restfs.dht.krpc.NodeInfo;
 import io.restfs.dht.lookup.LookupResult;
+import io.restfs.dht.routing.Contact;
 import io.restfs.dht.node.DhtConfig;
 import io.restfs.dht.node.DhtNode;
+import io.restfs.dht.node.DhtStats;
 import io.restfs.dht.persist.MemoryStateStore;
 import io.restfs.sim.event.EventQueue;
+import io.restfs.sim.event.Lanes;
 import io.restfs.sim.event.NodeScheduler;
 import io.restfs.sim.net.SimNetwork;
 import java.nio.charset.StandardCharsets;
@@ -40,24 +43,31 @@ public final class SimNode {
     private final NodeScheduler scheduler;
     private final SimNetwork.SimTransport transport;
     private final NodeId id;
+    private final Lanes lanes;
+    private final int lane;
 
     /** A finished lookup as the simulator judges it: the ids returned, closest first, and its own cost. */
     public record LookupOutcome(List<NodeId> closest, int hops, int queries) {
     }
 
-    private SimNode(DhtNode dht, NodeScheduler scheduler, SimNetwork.SimTransport transport) {
+    private SimNode(DhtNode dht, NodeScheduler scheduler, SimNetwork.SimTransport transport, Lanes lanes, int lane) {
         this.dht = dht;
         this.scheduler = scheduler;
         this.transport = transport;
         this.id = dht.id();
+        this.lanes = lanes;
+        this.lane = lane;
     }
 
     /**
-     * Starts a node on {@code transport}. Its key (and so its id, SHA-1 of the public key, as restfs peers check)
-     * and every random choice it makes come from {@code random}, itself derived from the run's seed.
+     * Starts a node on {@code transport}, in its slot's lane of {@code lanes}. Its key (and so its id, SHA-1 of the
+     * public key, as restfs peers check) and every random choice it makes come from {@code random}, itself derived
+     * from the run's seed.
      */
-    static SimNode create(SimNetwork.SimTransport transport, int region, EventQueue queue, RandomGenerator random,
+    static SimNode create(SimNetwork.SimTransport transport, int region, Lanes lanes, RandomGenerator random,
                           int k, int alpha, SignatureVerifier verifier) {
+        int lane = lanes.laneOf(transport.slot());
+        EventQueue queue = lanes.queue(lane);
         byte[] seed = new byte[Ed25519.SEED_BYTES];
         random.nextBytes(seed);
         Ed25519KeyPair key = Ed25519KeyPair.fromSeed(seed);
@@ -72,7 +82,7 @@ public final class SimNode {
                 .withMemoryBounds(SIM_MAX_RTT_PEERS, SIM_MAX_PEER_INFOS, SIM_MAX_RATE_LIMITED_SOURCES)
                 .withContactSaveMillis(Long.MAX_VALUE);
         DhtNode dht = DhtNode.start(config, key, env, transport, new MemoryStateStore());
-        return new SimNode(dht, scheduler, transport);
+        return new SimNode(dht, scheduler, transport, lanes, lane);
     }
 
     public int slot() {
@@ -83,18 +93,42 @@ public final class SimNode {
         return id;
     }
 
-    public DhtNode dht() {
-        return dht;
-    }
+    /*
+     * Every future below completes in a deferred action of the node's lane (see Lanes): the engine completes its
+     * futures on the node's logic thread, which may be running beside other lanes, while what waits on them
+     * (workloads, metrics, membership) is shared by the whole run.
+     */
 
     /** The engine's own bootstrap through {@code via}: ping it, then look up our own id. True when it worked. */
     public CompletableFuture<Boolean> bootstrap(SimNode via) {
-        return dht.bootstrap(List.of(via.transport.localAddress())).handle((size, error) -> error == null);
+        return toSimulator(dht.bootstrap(List.of(via.transport.localAddress())).handle((size, error) -> error == null));
     }
 
     /** The engine's iterative find_node lookup of {@code target}. */
     public CompletableFuture<LookupOutcome> lookup(NodeId target) {
-        return dht.lookup(target).thenApply(SimNode::outcome);
+        return toSimulator(dht.lookup(target).thenApply(SimNode::outcome));
+    }
+
+    /** The node's routing table contacts, as the engine lists them. */
+    public CompletableFuture<List<Contact>> contacts() {
+        return toSimulator(dht.contacts());
+    }
+
+    /** The engine's own counters. */
+    public CompletableFuture<DhtStats> stats() {
+        return toSimulator(dht.stats());
+    }
+
+    private <T> CompletableFuture<T> toSimulator(CompletableFuture<T> onNode) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        onNode.whenComplete((value, error) -> lanes.defer(lane, () -> {
+            if (error != null) {
+                out.completeExceptionally(error);
+            } else {
+                out.complete(value);
+            }
+        }));
+        return out;
     }
 
     private static LookupOutcome outcome(LookupResult r) {
@@ -113,14 +147,14 @@ public final class SimNode {
      */
     public NodeId publishImmutable(byte[] payload, Consumer<Boolean> onFirstPut) {
         Item item = new Item.Immutable(bencodedString(payload));
-        dht.publish(item).whenComplete((result, error) ->
+        toSimulator(dht.publish(item)).whenComplete((result, error) ->
                 onFirstPut.accept(error == null && !result.storedOn().isEmpty()));
         return item.target();
     }
 
     /** The engine's get of an immutable item: its payload when found (and verified against the target). */
     public CompletableFuture<Optional<byte[]>> getImmutable(NodeId target) {
-        return dht.get(target).thenApply(found -> found.map(item -> payloadOf(item.value())));
+        return toSimulator(dht.get(target).thenApply(found -> found.map(item -> payloadOf(item.value()))));
     }
 
     /** A crash: the node stops dead; its timers never fire and packets to it vanish. */

@@ -1,6 +1,7 @@
 package io.restfs.sim;
 
 import io.restfs.sim.churn.Churn;
+import io.restfs.sim.event.Lanes;
 import io.restfs.sim.net.LatencyModel;
 import io.restfs.sim.net.Partition;
 import io.restfs.sim.spec.Specs;
@@ -27,7 +28,7 @@ import java.util.Locale;
  */
 public record SimOptions(int nodes, long durationMillis, Churn churn, LatencyModel latency, double loss,
                          List<Partition> partitions, List<String> workloads, long seed, int k, int alpha,
-                         long livenessMillis, long intervalMillis) {
+                         long livenessMillis, long intervalMillis, int lanes, int threads) {
     /** The defaults: one lookup per node per minute. */
     public static final String DEFAULT_WORKLOAD = "lookups:1/min";
     /** Kademlia's bucket size (Maymounkov and Mazieres 2002) and restfs's default. */
@@ -38,6 +39,25 @@ public record SimOptions(int nodes, long durationMillis, Churn churn, LatencyMod
     public static final long DEFAULT_LIVENESS_MILLIS = 2 * 60_000L;
     /** Bound on simulated network size: slots are 24-bit host numbers (see SimNetwork). */
     public static final int MAX_NODES = 4_000_000;
+    /** Bound on {@code --lanes}: beyond a few per core, more lanes only add merging. */
+    public static final int MAX_LANES = 256;
+
+    /**
+     * Options with the default lanes ({@link Lanes#DEFAULT_LANES}) run by as many threads as this machine has
+     * cores, up to one per lane. Threads change only the speed of a run, never its result; lanes are part of the
+     * result (see {@link Lanes}).
+     */
+    public SimOptions(int nodes, long durationMillis, Churn churn, LatencyModel latency, double loss,
+                      List<Partition> partitions, List<String> workloads, long seed, int k, int alpha,
+                      long livenessMillis, long intervalMillis) {
+        this(nodes, durationMillis, churn, latency, loss, partitions, workloads, seed, k, alpha, livenessMillis,
+                intervalMillis, Lanes.DEFAULT_LANES, defaultThreads(Lanes.DEFAULT_LANES));
+    }
+
+    /** One thread per core, but no more than there are lanes. */
+    public static int defaultThreads(int lanes) {
+        return Math.max(1, Math.min(lanes, Runtime.getRuntime().availableProcessors()));
+    }
 
     public SimOptions {
         if (nodes < 2 || nodes > MAX_NODES) {
@@ -60,6 +80,12 @@ public record SimOptions(int nodes, long durationMillis, Churn churn, LatencyMod
         }
         if (intervalMillis <= 0) {
             throw new IllegalArgumentException("--interval must be positive");
+        }
+        if (lanes < 1 || lanes > MAX_LANES) {
+            throw new IllegalArgumentException("--lanes must be between 1 and " + MAX_LANES + ", got " + lanes);
+        }
+        if (threads < 1 || threads > MAX_LANES) {
+            throw new IllegalArgumentException("--threads must be between 1 and " + MAX_LANES + ", got " + threads);
         }
         partitions = List.copyOf(partitions);
         workloads = List.copyOf(workloads);
@@ -88,7 +114,13 @@ public record SimOptions(int nodes, long durationMillis, Churn churn, LatencyMod
 
     public SimOptions withNodes(int n) {
         return new SimOptions(n, durationMillis, churn, latency, loss, partitions, workloads, seed, k, alpha,
-                livenessMillis, intervalMillis);
+                livenessMillis, intervalMillis, lanes, threads);
+    }
+
+    /** These options with {@code lanes} lanes run by {@code threads} threads. */
+    public SimOptions withLanes(int lanes, int threads) {
+        return new SimOptions(nodes, durationMillis, churn, latency, loss, partitions, workloads, seed, k, alpha,
+                livenessMillis, intervalMillis, lanes, threads);
     }
 
     /** The command line that replays this run exactly. */
@@ -108,6 +140,7 @@ public record SimOptions(int nodes, long durationMillis, Churn churn, LatencyMod
         b.append(" --k ").append(k).append(" --alpha ").append(alpha);
         b.append(" --liveness ").append(Specs.formatDuration(livenessMillis));
         b.append(" --interval ").append(Specs.formatDuration(intervalMillis));
+        b.append(" --lanes ").append(lanes);
         b.append(" --seed ").append(seed);
         return b.toString();
     }

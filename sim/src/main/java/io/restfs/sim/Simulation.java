@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.restfs.dht.crypto.CachingSignatureVerifier;
 import io.restfs.dht.id.NodeId;
 import io.restfs.sim.event.EventQueue;
+import io.restfs.sim.event.Lanes;
 import io.restfs.sim.metrics.Histogram;
 import io.restfs.sim.metrics.Metrics;
 import io.restfs.sim.net.Partition;
@@ -26,6 +27,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * One simulation run: N real DHT nodes on a simulated network in virtual time, driven from one seed.
+ * The nodes run in lanes on several threads ({@link Lanes}); the result depends on the seed and the lane count only.
  *
  * <ol>
  *   <li>Bootstrap: nodes join in waves that double the network; each joiner runs the engine's real
@@ -52,7 +54,9 @@ public final class Simulation implements World {
     private final SimOptions options;
     private final Consumer<String> log;
     private final Seeds seeds;
-    private final EventQueue queue = new EventQueue();
+    /** Runs the nodes in parallel lanes; its global queue holds the simulator's own events. */
+    private final Lanes lanes;
+    private final EventQueue queue;
     private final SimNetwork network;
     private final Membership membership = new Membership();
     /**
@@ -92,10 +96,12 @@ public final class Simulation implements World {
         this.options = options;
         this.log = log;
         this.seeds = new Seeds(options.seed());
+        this.lanes = new Lanes(options.lanes(), options.threads());
+        this.queue = lanes.global();
         // Room for every node's info and its first BEP 44 items; evicting more only costs a re-verification.
         this.verifier = new CachingSignatureVerifier(Math.max(VERIFIER_MIN_ENTRIES, VERIFIER_ENTRIES_PER_NODE * options.nodes()));
-        this.network = new SimNetwork(queue, seeds.random("network"), options.latency(), options.loss(),
-                options.partitions(), seeds.derive("partition", 0), carriage);
+        this.network = new SimNetwork(lanes, lane -> seeds.random("network", lane), options.latency(),
+                options.loss(), options.partitions(), seeds.derive("partition", 0), carriage);
         network.setFaults(false, 0); // the network forms cleanly; faults start with the safety phase
         this.metrics = new Metrics(options.intervalMillis());
         this.churnRandom = seeds.random("churn");
@@ -113,7 +119,12 @@ public final class Simulation implements World {
 
     /** As {@link #run(SimOptions, Consumer)}, with what the network carries chosen (a test compares the two). */
     static SimResult run(SimOptions options, Consumer<String> log, SimNetwork.Carriage carriage) {
-        return new Simulation(options, log, carriage).execute();
+        Simulation s = new Simulation(options, log, carriage);
+        try {
+            return s.execute();
+        } finally {
+            s.lanes.close();
+        }
     }
 
     private SimResult execute() {
@@ -121,7 +132,8 @@ public final class Simulation implements World {
         log.accept("sim: seed " + options.seed() + ", " + options.nodes() + " nodes, "
                 + Specs.formatDuration(options.durationMillis()) + " virtual, churn " + options.churn().spec()
                 + ", latency " + options.latency().spec() + ", loss " + options.loss() + ", workloads "
-                + String.join(" ", options.workloads()));
+                + String.join(" ", options.workloads()) + "; " + lanes.lanes() + " lanes on " + lanes.threads()
+                + (lanes.threads() == 1 ? " thread" : " threads"));
         log.accept("sim: replay with: " + options.replayCommand());
 
         bootstrap();
@@ -158,9 +170,9 @@ public final class Simulation implements World {
         network.setFaults(false, 0);
         long settleEnd = end + options.livenessMillis() / 2;
         metrics.phase(SimResult.SETTLE);
-        queue.runUntil(settleEnd);
+        lanes.runUntil(settleEnd);
         metrics.phase(SimResult.LIVENESS);
-        queue.runUntil(end + options.livenessMillis());
+        lanes.runUntil(end + options.livenessMillis());
         closeInterval();
 
         collectNodeStats();
@@ -168,7 +180,7 @@ public final class Simulation implements World {
         Metrics.Totals live = metrics.totals(SimResult.LIVENESS);
         boolean converged = converged(live);
         ObjectNode summary = summarize(converged);
-        return new SimResult(options, metrics, summary, violations, converged, wall, queue.executed());
+        return new SimResult(options, metrics, summary, violations, converged, wall, lanes.executed());
     }
 
     private boolean converged(Metrics.Totals live) {
@@ -187,7 +199,7 @@ public final class Simulation implements World {
         long step = Math.max(1, options.durationMillis() / 10);
         for (long t = origin + step; ; t += step) {
             long until = Math.min(t, end);
-            queue.runUntil(until);
+            lanes.runUntil(until);
             if (until >= end) {
                 break;
             }
@@ -222,10 +234,7 @@ public final class Simulation implements World {
                     membership.add(n.slot(), n.id(), queue.nowMillis());
                 });
             }
-            long deadline = queue.nowMillis() + WAVE_TIMEOUT_MILLIS;
-            while (pending[0] > 0 && queue.peekTime() <= deadline) {
-                queue.runNext();
-            }
+            lanes.runUntil(queue.nowMillis() + WAVE_TIMEOUT_MILLIS, () -> pending[0] == 0);
             if (pending[0] > 0) {
                 throw new IllegalStateException(pending[0] + " of " + wave + " joins did not finish within "
                         + Specs.formatDuration(WAVE_TIMEOUT_MILLIS) + " of virtual time");
@@ -268,7 +277,7 @@ public final class Simulation implements World {
         if (t.slot() != slotGuess) {
             throw new IllegalStateException("slot numbering out of step: " + t.slot() + " vs " + slotGuess);
         }
-        SimNode n = SimNode.create(t, region, queue, r, options.k(), options.alpha(), verifier);
+        SimNode n = SimNode.create(t, region, lanes, r, options.k(), options.alpha(), verifier);
         if (n.slot() >= nodes.length) {
             nodes = Arrays.copyOf(nodes, Math.max(nodes.length * 2, n.slot() + 1));
         }
@@ -448,7 +457,7 @@ public final class Simulation implements World {
         for (int i = 0; i < samples; i++) {
             int slot = membership.randomLive(invariantRandom);
             SimNode n = nodes[slot];
-            n.dht().contacts().thenAccept(contacts -> {
+            n.contacts().thenAccept(contacts -> {
                 invariantChecks++;
                 Set<NodeId> seen = new HashSet<>();
                 for (var c : contacts) {
@@ -491,7 +500,7 @@ public final class Simulation implements World {
         TreeMap<String, Long> byMethod = new TreeMap<>();
         for (int i = 0; i < membership.size(); i++) {
             SimNode n = nodes[membership.liveAt(i)];
-            n.dht().stats().thenAccept(st -> {
+            n.stats().thenAccept(st -> {
                 sums[0]++;
                 sums[1] += st.routingTableSize();
                 sums[2] += st.storedItems();
@@ -503,7 +512,7 @@ public final class Simulation implements World {
                 st.rpc().sentByMethod().forEach((m, c) -> byMethod.merge(m, c, Long::sum));
             });
         }
-        queue.runUntil(queue.nowMillis());
+        lanes.runUntil(queue.nowMillis());
         nodeStats = Report.newObject();
         nodeStats.put("nodes_reporting", sums[0]);
         nodeStats.put("routing_table_mean", sums[0] == 0 ? 0.0 : round((double) sums[1] / sums[0]));
@@ -536,6 +545,7 @@ public final class Simulation implements World {
         opts.put("alpha", options.alpha());
         opts.put("liveness", Specs.formatDuration(options.livenessMillis()));
         opts.put("interval", Specs.formatDuration(options.intervalMillis()));
+        opts.put("lanes", options.lanes());
         s.put("replay", options.replayCommand());
 
         ObjectNode b = s.putObject("bootstrap");
@@ -574,7 +584,7 @@ public final class Simulation implements World {
         ArrayNode first = inv.putArray("first_violations");
         violations.forEach(first::add);
         s.put("converged", converged);
-        s.put("events", queue.executed());
+        s.put("events", lanes.executed());
         return s;
     }
 

@@ -4,6 +4,7 @@ import io.restfs.sim.SimOptions;
 import io.restfs.sim.SimResult;
 import io.restfs.sim.Sweep;
 import io.restfs.sim.churn.Churn;
+import io.restfs.sim.event.Lanes;
 import io.restfs.sim.net.LatencyModel;
 import io.restfs.sim.net.Partition;
 import io.restfs.sim.report.Report;
@@ -116,6 +117,17 @@ final class SimCommand implements Callable<Integer> {
             description = "Width of one time-series row (default: 1m, wider for runs over 4h).")
     String interval;
 
+    @Option(names = "--lanes", paramLabel = "N",
+            description = "Groups of nodes whose events run in parallel, one millisecond at a time; part of what "
+                    + "determines the run, like the seed (default " + Lanes.DEFAULT_LANES + ").")
+    Integer lanes;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads that run the lanes: only a matter of speed, the result is the same for any "
+                    + "number (default: one per core, at most one per lane). Never more than free cores: "
+                    + "waiting threads spin.")
+    Integer threads;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "sim-out",
             description = "Folder for the report (default ${DEFAULT-VALUE}).")
     Path out;
@@ -164,6 +176,8 @@ final class SimCommand implements Callable<Integer> {
                     alpha, Specs.durationMillis("--liveness", liveness),
                     interval == null ? SimOptions.defaultInterval(durationMillis)
                             : Specs.durationMillis("--interval", interval));
+            int laneCount = lanes == null ? Lanes.DEFAULT_LANES : lanes;
+            options = options.withLanes(laneCount, threads == null ? SimOptions.defaultThreads(laneCount) : threads);
             for (int n : nodes) {
                 options.withNodes(n); // validates every size before the first run starts
             }

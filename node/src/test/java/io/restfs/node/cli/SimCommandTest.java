@@ -48,6 +48,20 @@ class SimCommandTest {
         assertTrue(Files.exists(dir.resolve("summary.json")));
     }
 
+    @Test
+    void badLaneAndThreadCountsGetAClearErrorAndNoRun(@TempDir Path dir) {
+        for (String[] bad : List.of(new String[] {"--lanes", "0"}, new String[] {"--lanes", "100000"},
+                new String[] {"--threads", "0"}, new String[] {"--threads", "-3"})) {
+            List<String> args = new ArrayList<>(List.of(SMALL_RUN));
+            args.addAll(List.of("--out", dir.toString(), "--same-jvm"));
+            args.addAll(List.of(bad));
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            assertEquals(2, run.exitCode(), run.err());
+            assertTrue(run.err().contains(bad[0] + " must be between"), run.err());
+            assertFalse(Files.exists(dir.resolve("summary.json")));
+        }
+    }
+
     private record Result(int exit, String out, String err) {
     }
 

@@ -4,8 +4,8 @@ import io.restfs.dht.env.Clock;
 import java.util.Arrays;
 
 /**
- * The simulator's single virtual-time event queue. Events due at the same millisecond run in the order they were
- * scheduled, which makes every run a pure function of its seed.
+ * A virtual-time event queue: one per lane and one for the simulator's own events (see {@link Lanes}). Events due at
+ * the same millisecond run in the order they were scheduled, which makes every run a pure function of its seed.
  *
  * <p>A calendar queue: events due within {@link #RING_MILLIS} of now sit in a ring of per-millisecond FIFO lists
  * (scheduling order is sequence order, so a list needs no sorting), threaded through primitive arrays; later events
@@ -131,6 +131,20 @@ public final class EventQueue implements Clock {
         if (untilMillis > now) {
             advanceTo(untilMillis);
         }
+    }
+
+    /**
+     * Moves the clock forward to {@code t} without running anything; nothing may be due before {@code t} (the
+     * {@link Lanes} keep every queue's clock on the run's clock this way).
+     */
+    public void advance(long t) {
+        if (t < now) {
+            throw new IllegalArgumentException("the clock is at " + now + ", cannot go back to " + t);
+        }
+        if (peekTime() < t) {
+            throw new IllegalStateException("an event due at " + peekTime() + " would be skipped by advancing to " + t);
+        }
+        advanceTo(t);
     }
 
     /** Due time of the earliest ring event; the ring must not be empty. */

@@ -4,7 +4,7 @@ import io.restfs.dht.env.Cancellable;
 import io.restfs.dht.env.Scheduler;
 
 /**
- * One simulated node's logic thread on the shared {@link EventQueue}. When the node stops (crash or
+ * One simulated node's logic thread on its lane's {@link EventQueue} (see {@link Lanes}). When the node stops (crash or
  * leave) every timer it still has pending is dropped, as a dead process runs nothing; a restarted node
  * gets a fresh scheduler.
  */

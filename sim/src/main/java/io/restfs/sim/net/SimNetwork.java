@@ -4,20 +4,24 @@ import io.restfs.dht.krpc.KrpcMessage;
 import io.restfs.dht.transport.MessageTransport;
 import io.restfs.dht.transport.PacketHandler;
 import io.restfs.dht.transport.Transport;
-import io.restfs.sim.event.EventQueue;
+import io.restfs.sim.event.Lanes;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.random.RandomGenerator;
 
 /**
  * The simulated datagram network. Every node incarnation gets a slot (its index in the run) and the address
  * 10.x.y.z:6881 with x.y.z = slot + 1, so an address maps back to its slot by arithmetic, without a hash
  * map. A packet is lost with the configured probability, dropped when a partition separates its ends or its
- * receiver is down, and otherwise delivered after a delay drawn from the latency model.
+ * receiver is down, and otherwise delivered after a delay drawn from the latency model, into the receiver's lane
+ * (see {@link Lanes}): each lane draws from its own generator and keeps its own counters, so lanes running in
+ * parallel share nothing here but the slot table, which changes only while lanes are not running, or in one node's
+ * own slot from its own lane when it leaves gracefully (only its lane reads that slot: deliveries run there).
  *
  * <p>By default it carries KRPC message records with their encoded size ({@link Carriage#MESSAGES}), which spares
  * the encoding and decoding of every message and changes nothing a node sees; {@link Carriage#PACKETS} carries
@@ -38,8 +42,18 @@ public final class SimNetwork {
     public static final int MAX_SLOTS = (1 << 24) - 2;
     private static final int BASE = 10 << 24;
 
-    private final EventQueue queue;
-    private final RandomGenerator random;
+    // Counters per lane (each lane's thread writes only its own), 16 longs apart so lanes share no cache line.
+    private static final int SENT = 0;
+    private static final int SENT_BYTES = 1;
+    private static final int DELIVERED = 2;
+    private static final int LOST = 3;
+    private static final int PARTITIONED = 4;
+    private static final int TO_DEAD = 5;
+    private static final int COUNTER_STRIDE = 16;
+
+    private final Lanes lanes;
+    /** Per lane: loss and latency draws for the messages its nodes send. */
+    private final RandomGenerator[] random;
     private final LatencyModel latency;
     private double lossRate;
     private final List<Partition> partitions;
@@ -51,20 +65,13 @@ public final class SimNetwork {
     private SimTransport[] slots = new SimTransport[1024];
     private byte[] regionOf = new byte[1024];
     private int slotCount;
+    private final long[] counters;
 
-    private long sent;
-    private long sentBytes;
-    private long delivered;
-    private long lost;
-    private long partitioned;
-    private long toDead;
-
-    public SimNetwork(EventQueue queue, RandomGenerator random, LatencyModel latency, double lossRate,
-                      List<Partition> partitions, long partitionSeed) {
-        this(queue, random, latency, lossRate, partitions, partitionSeed, Carriage.MESSAGES);
-    }
-
-    public SimNetwork(EventQueue queue, RandomGenerator random, LatencyModel latency, double lossRate,
+    /**
+     * @param laneRandom the generator of lane {@code i}'s draws (loss and latency of what its nodes send), so that
+     *                   lanes running in parallel draw independently and in a fixed order
+     */
+    public SimNetwork(Lanes lanes, IntFunction<RandomGenerator> laneRandom, LatencyModel latency, double lossRate,
                       List<Partition> partitions, long partitionSeed, Carriage carriage) {
         if (lossRate < 0 || lossRate >= 1) {
             throw new IllegalArgumentException("loss must be in [0, 1), got " + lossRate);
@@ -72,8 +79,12 @@ public final class SimNetwork {
         if (latency.regions() > 127) {
             throw new IllegalArgumentException("at most 127 regions");
         }
-        this.queue = queue;
-        this.random = random;
+        this.lanes = lanes;
+        this.random = new RandomGenerator[lanes.lanes()];
+        for (int i = 0; i < random.length; i++) {
+            random[i] = laneRandom.apply(i);
+        }
+        this.counters = new long[lanes.lanes() * COUNTER_STRIDE];
         this.latency = latency;
         this.lossRate = lossRate;
         this.partitions = List.copyOf(partitions);
@@ -166,7 +177,7 @@ public final class SimNetwork {
         if (!partitionsEnabled) {
             return false;
         }
-        long now = queue.nowMillis() - origin;
+        long now = lanes.nowMillis() - origin;
         for (int i = 0; i < partitions.size(); i++) {
             if (partitions.get(i).separates(a, b, now, partitionSeed)) {
                 return true;
@@ -176,44 +187,47 @@ public final class SimNetwork {
     }
 
     void send(SimTransport from, InetSocketAddress to, byte[] packet) {
-        int dest = admit(from, to, packet.length);
+        int lane = lanes.laneOf(from.slot);
+        int dest = admit(lane, from, to, packet.length);
         if (dest >= 0) {
             // The sender keeps ownership of its array in production (UDP copies it out); the engine hands over
             // a freshly encoded array per send, so the simulator passes it on without a copy.
-            queue.at(queue.nowMillis() + delay(from, dest), new Delivery(dest, from.address, packet, null, 0));
+            deliver(lane, from, dest, new Delivery(dest, from.address, packet, null, 0));
         }
     }
 
     void send(SimTransport from, InetSocketAddress to, KrpcMessage message, int encodedBytes) {
-        int dest = admit(from, to, encodedBytes);
+        int lane = lanes.laneOf(from.slot);
+        int dest = admit(lane, from, to, encodedBytes);
         if (dest >= 0) {
-            queue.at(queue.nowMillis() + delay(from, dest), new Delivery(dest, from.address, null, message,
-                    encodedBytes));
+            deliver(lane, from, dest, new Delivery(dest, from.address, null, message, encodedBytes));
         }
+    }
+
+    private void deliver(int lane, SimTransport from, int dest, Delivery d) {
+        long delay = Math.max(0, latency.sampleMillis(regionOf[from.slot], regionOf[dest], random[lane]));
+        lanes.post(lane, lanes.laneOf(dest), lanes.nowMillis() + delay, d);
     }
 
     /** Counts a message of {@code bytes} sent; its destination slot when it is to be delivered, else -1. */
-    private int admit(SimTransport from, InetSocketAddress to, int bytes) {
-        sent++;
-        sentBytes += bytes;
+    private int admit(int lane, SimTransport from, InetSocketAddress to, int bytes) {
+        int c = lane * COUNTER_STRIDE;
+        counters[c + SENT]++;
+        counters[c + SENT_BYTES] += bytes;
         int dest = slotOf(to);
         if (dest < 0 || dest >= slotCount) {
-            toDead++;
+            counters[c + TO_DEAD]++;
             return -1;
         }
-        if (lossRate > 0 && random.nextDouble() < lossRate) {
-            lost++;
+        if (lossRate > 0 && random[lane].nextDouble() < lossRate) {
+            counters[c + LOST]++;
             return -1;
         }
         if (!partitions.isEmpty() && separated(from.slot, dest)) {
-            partitioned++;
+            counters[c + PARTITIONED]++;
             return -1;
         }
         return dest;
-    }
-
-    private long delay(SimTransport from, int dest) {
-        return Math.max(0, latency.sampleMillis(regionOf[from.slot], regionOf[dest], random));
     }
 
     /** One packet or message in flight. */
@@ -234,46 +248,57 @@ public final class SimNetwork {
 
         @Override
         public void run() {
+            // Runs on the receiver's lane, which alone writes its slot and its counters.
+            int c = lanes.laneOf(dest) * COUNTER_STRIDE;
             SimTransport t = slots[dest];
             if (t == null || !t.up) {
-                toDead++;
+                counters[c + TO_DEAD]++;
                 return;
             }
             if (message != null && t instanceof RecordTransport r && r.messageHandler != null) {
-                delivered++;
+                counters[c + DELIVERED]++;
                 r.messageHandler.onMessage(from, message, encodedBytes);
             } else if (packet != null && t.handler != null) {
-                delivered++;
+                counters[c + DELIVERED]++;
                 t.handler.onPacket(from, packet);
             } else {
-                toDead++; // not started yet: a socket not yet bound receives nothing either
+                counters[c + TO_DEAD]++; // not started yet: a socket not yet bound receives nothing either
             }
         }
     }
 
     public long sent() {
-        return sent;
+        return total(SENT);
     }
 
     public long sentBytes() {
-        return sentBytes;
+        return total(SENT_BYTES);
     }
 
     public long delivered() {
-        return delivered;
+        return total(DELIVERED);
     }
 
     public long lost() {
-        return lost;
+        return total(LOST);
     }
 
     public long partitioned() {
-        return partitioned;
+        return total(PARTITIONED);
     }
 
     /** Packets addressed to a node that was down when they arrived (or to an unknown address). */
     public long toDead() {
-        return toDead;
+        return total(TO_DEAD);
+    }
+
+    /** A counter summed over the lanes; asked only while lanes are not running. */
+    private long total(int counter) {
+        long n = 0;
+        for (int c = counter; c < counters.length; c += COUNTER_STRIDE) {
+            n += counters[c];
+        }
+        return n;
     }
 
     /** One node incarnation's attachment to the network, carrying datagrams. */

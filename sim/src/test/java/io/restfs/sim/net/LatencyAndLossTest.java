@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.restfs.sim.event.EventQueue;
+import io.restfs.sim.event.Lanes;
 import io.restfs.sim.spec.SpecException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,9 +104,15 @@ class LatencyAndLossTest {
 
     @Test
     void networkLosesTheConfiguredShareAndDelaysTheRestByTheModel() {
-        EventQueue q = new EventQueue();
-        SimNetwork net = new SimNetwork(q, new SplittableRandom(3), new LatencyModel.Uniform(10, 30), 0.1,
-                List.of(), 0);
+        // Two lanes on two threads: a and b sit in different lanes, so every packet crosses through an outbox.
+        try (Lanes q = new Lanes(2, 2)) {
+            lossAndDelay(q);
+        }
+    }
+
+    private static void lossAndDelay(Lanes q) {
+        SimNetwork net = new SimNetwork(q, lane -> new SplittableRandom(3 + lane), new LatencyModel.Uniform(10, 30),
+                0.1, List.of(), 0, SimNetwork.Carriage.PACKETS);
         SimNetwork.SimTransport a = net.attach(0);
         SimNetwork.SimTransport b = net.attach(0);
         long[] received = {0};
@@ -139,8 +145,9 @@ class LatencyAndLossTest {
 
     @Test
     void packetsToADownNodeAreDropped() {
-        EventQueue q = new EventQueue();
-        SimNetwork net = new SimNetwork(q, new SplittableRandom(3), new LatencyModel.Constant(5), 0, List.of(), 0);
+        Lanes q = new Lanes(1, 1);
+        SimNetwork net = new SimNetwork(q, lane -> new SplittableRandom(3), new LatencyModel.Constant(5), 0, List.of(),
+                0, SimNetwork.Carriage.PACKETS);
         SimNetwork.SimTransport a = net.attach(0);
         SimNetwork.SimTransport b = net.attach(0);
         int[] got = {0};
