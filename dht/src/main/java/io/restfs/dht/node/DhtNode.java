@@ -148,7 +148,7 @@ public final class DhtNode {
         this.tokens = new TokenIssuer(env.clock(), env.random());
         this.limiter = new RateLimiter(env.clock(), config.queryRatePerSecond(), config.queryBurst(),
                 config.maxRateLimitedSources(), key.derivedSecret("restfs rate limiter index"));
-        this.infos = new PeerInfoDirectory(config.maxPeerInfos());
+        this.infos = new PeerInfoDirectory(config.maxPeerInfos(), key.derivedSecret("restfs peer info index"));
         this.peers = new PeerStore(config.maxPeersPerHash(), config.maxInfoHashes());
         this.rpc = new RpcEngine(env, transport, config.timeouts(), new RpcEngine.Listener() {
             @Override
@@ -174,7 +174,7 @@ public final class DhtNode {
                     unanswered(expected);
                 }
             }
-        }, config.readOnly(), config.maxRttPeers());
+        }, config.readOnly(), config.maxRttPeers(), key.derivedSecret("restfs rtt index"));
     }
 
     /**

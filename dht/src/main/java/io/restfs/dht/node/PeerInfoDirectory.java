@@ -2,46 +2,82 @@ package io.restfs.dht.node;
 
 import io.restfs.dht.id.NodeId;
 import io.restfs.dht.krpc.RestfsNodeInfo;
+import io.restfs.dht.util.LruSlots;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
  * The verified restfs_info of peers, by node id; bounded, forgetting the least recently used first (a forgotten
  * peer is asked again when it is needed). Access order depends only on the calls made, so eviction is
- * deterministic.
+ * deterministic. The ids sit in an {@link LruSlots} table as three longs each, the infos in an array by slot.
  */
 final class PeerInfoDirectory {
-    private final int max;
-    private final LinkedHashMap<NodeId, RestfsNodeInfo> infos;
+    private final LruSlots ids;
+    private RestfsNodeInfo[] infos;
 
-    PeerInfoDirectory(int max) {
+    /** @param hashKey a secret of the node's: ids come from peers, who must not choose colliding ones */
+    PeerInfoDirectory(int max, long hashKey) {
         if (max < 1) {
             throw new IllegalArgumentException("peer info bound must be positive, got " + max);
         }
-        this.max = max;
-        this.infos = new LinkedHashMap<>(Math.min(max, 64), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<NodeId, RestfsNodeInfo> eldest) {
-                return size() > PeerInfoDirectory.this.max;
-            }
-        };
+        this.ids = new LruSlots(max, hashKey);
+        this.infos = new RestfsNodeInfo[ids.capacity()];
     }
 
     void put(NodeId id, RestfsNodeInfo info) {
-        infos.put(id, info);
+        int slot = find(id);
+        if (slot == LruSlots.NONE) {
+            slot = ids.add(id.prefix(), middle(id), tail(id));
+            if (slot >= infos.length) {
+                infos = Arrays.copyOf(infos, ids.capacity());
+            }
+        } else {
+            ids.touch(slot);
+        }
+        infos[slot] = info;
     }
 
     Optional<RestfsNodeInfo> get(NodeId id) {
-        return Optional.ofNullable(infos.get(id));
+        int slot = find(id);
+        if (slot == LruSlots.NONE) {
+            return Optional.empty();
+        }
+        ids.touch(slot);
+        return Optional.of(infos[slot]);
     }
 
     void remove(NodeId id) {
-        infos.remove(id);
+        int slot = find(id);
+        if (slot != LruSlots.NONE) {
+            ids.remove(slot);
+            infos[slot] = null;
+        }
     }
 
     int size() {
-        return infos.size();
+        return ids.size();
+    }
+
+    private int find(NodeId id) {
+        return ids.find(id.prefix(), middle(id), tail(id));
+    }
+
+    /** Bytes 8 to 15 of the 20-byte id (the first 8 are its prefix). */
+    private static long middle(NodeId id) {
+        long v = 0;
+        for (int i = 8; i < 16; i++) {
+            v = (v << 8) | id.byteAt(i);
+        }
+        return v;
+    }
+
+    /** Bytes 16 to 19. */
+    private static long tail(NodeId id) {
+        long v = 0;
+        for (int i = 16; i < NodeId.LENGTH; i++) {
+            v = (v << 8) | id.byteAt(i);
+        }
+        return v;
     }
 }

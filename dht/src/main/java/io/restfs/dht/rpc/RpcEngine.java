@@ -15,7 +15,6 @@ import io.restfs.dht.transport.Transport;
 
 import java.net.InetSocketAddress;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -59,13 +58,8 @@ public final class RpcEngine {
     private final Listener listener;
     private final boolean readOnly;
     private final PendingTable<Pending> pending = new PendingTable<>();
-    private final int maxRttPeers;
-    private final LinkedHashMap<InetSocketAddress, RttEstimator> rtts = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, RttEstimator> eldest) {
-            return size() > maxRttPeers;
-        }
-    };
+    /** Round trips of the peers talked to lately, at most the configured number. */
+    private final RttTable rtts;
     /**
      * Round trips to all peers together, smoothed as for one peer (RFC 6298's srtt + 4 rttvar over every sample): the
      * timeout of a lookup query to a peer never measured, once {@link #ANY_PEER_MIN_SAMPLES} samples are in, capped at the configured
@@ -146,16 +140,20 @@ public final class RpcEngine {
      */
     public RpcEngine(Environment env, Transport transport, RpcTimeouts timeouts, Listener listener,
                      boolean readOnly) {
-        this(env, transport, timeouts, listener, readOnly, MAX_RTT_ENTRIES);
+        this(env, transport, timeouts, listener, readOnly, MAX_RTT_ENTRIES, env.random().nextLong());
     }
 
-    /** As above, remembering the round-trip times of at most {@code maxRttPeers} peers (least recently used out). */
+    /**
+     * As above, remembering the round-trip times of at most {@code maxRttPeers} peers (least recently used out), in
+     * a table whose index hashes addresses with {@code rttIndexKey}, a secret of the node's (peers choose their
+     * addresses; see {@link io.restfs.dht.util.LruSlots}).
+     */
     public RpcEngine(Environment env, Transport transport, RpcTimeouts timeouts, Listener listener,
-                     boolean readOnly, int maxRttPeers) {
+                     boolean readOnly, int maxRttPeers, long rttIndexKey) {
         if (maxRttPeers < 1) {
             throw new IllegalArgumentException("maxRttPeers must be positive, got " + maxRttPeers);
         }
-        this.maxRttPeers = maxRttPeers;
+        this.rtts = new RttTable(maxRttPeers, rttIndexKey);
         this.env = env;
         this.transport = transport;
         this.messages = transport instanceof MessageTransport m ? m : null;
@@ -280,9 +278,9 @@ public final class RpcEngine {
      * suggest (see {@link #anyPeer}), never above the initial one.
      */
     public long timeoutFor(InetSocketAddress peer, boolean lookup) {
-        RttEstimator e = rtts.get(peer);
-        if (e != null) {
-            return e.timeoutMillis(timeouts.initialMillis(), timeouts.minMillis(), timeouts.maxMillis());
+        long known = rtts.timeoutMillis(peer, timeouts.minMillis(), timeouts.maxMillis());
+        if (known >= 0) {
+            return known;
         }
         return !lookup || anyPeerSamples < ANY_PEER_MIN_SAMPLES ? timeouts.initialMillis()
                 : anyPeer.timeoutMillis(timeouts.initialMillis(), timeouts.minMillis(), timeouts.initialMillis());
@@ -419,7 +417,7 @@ public final class RpcEngine {
             responses++;
             // Karn's rule: a round trip after a re-send is ambiguous, so it is not sampled.
             if (p.attempt == 0) {
-                rtts.computeIfAbsent(from, a -> new RttEstimator()).sample(rtt);
+                rtts.sample(from, rtt);
                 anyPeer.sample(rtt);
                 anyPeerSamples++;
             }

@@ -18,11 +18,32 @@ public final class RttEstimator {
         double r = Math.max(0, rttMillis);
         if (srtt < 0) {
             srtt = r;
-            rttvar = r / 2;
+            rttvar = firstRttvar(r);
         } else {
-            rttvar = (1 - BETA) * rttvar + BETA * Math.abs(srtt - r);
-            srtt = (1 - ALPHA) * srtt + ALPHA * r;
+            rttvar = nextRttvar(srtt, rttvar, r);
+            srtt = nextSrtt(srtt, r);
         }
+    }
+
+    /** RFC 6298 2.2: after the first measurement R, RTTVAR = R / 2 (and SRTT = R). */
+    static double firstRttvar(double r) {
+        return r / 2;
+    }
+
+    /** RFC 6298 2.3: RTTVAR = (1 - beta) * RTTVAR + beta * |SRTT - R'|, computed with the SRTT before this sample. */
+    static double nextRttvar(double srtt, double rttvar, double r) {
+        return (1 - BETA) * rttvar + BETA * Math.abs(srtt - r);
+    }
+
+    /** RFC 6298 2.3: SRTT = (1 - alpha) * SRTT + alpha * R'. */
+    static double nextSrtt(double srtt, double r) {
+        return (1 - ALPHA) * srtt + ALPHA * r;
+    }
+
+    /** SRTT + 4 * RTTVAR, rounded up and clamped to [min, max]. */
+    static long rto(double srtt, double rttvar, long min, long max) {
+        long rto = (long) Math.ceil(srtt + 4 * rttvar);
+        return Math.max(min, Math.min(max, rto));
     }
 
     public boolean hasSamples() {
@@ -34,8 +55,7 @@ public final class RttEstimator {
         if (srtt < 0) {
             return fallback;
         }
-        long rto = (long) Math.ceil(srtt + 4 * rttvar);
-        return Math.max(min, Math.min(max, rto));
+        return rto(srtt, rttvar, min, max);
     }
 
     public double smoothedMillis() {

@@ -17,7 +17,7 @@ class PeerInfoDirectoryTest {
 
     @Test
     void forgetsTheLeastRecentlyUsedInfoWhenFull() {
-        PeerInfoDirectory d = new PeerInfoDirectory(2);
+        PeerInfoDirectory d = new PeerInfoDirectory(2, 42);
         RestfsNodeInfo a = info(1);
         RestfsNodeInfo b = info(2);
         RestfsNodeInfo c = info(3);
@@ -36,7 +36,7 @@ class PeerInfoDirectoryTest {
         // The old directory dropped the highest id, so a newly verified peer with a high id was forgotten at once.
         RestfsNodeInfo[] infos = {info(1), info(2), info(3)};
         java.util.Arrays.sort(infos, (x, y) -> x.nodeId().compareTo(y.nodeId()));
-        PeerInfoDirectory d = new PeerInfoDirectory(2);
+        PeerInfoDirectory d = new PeerInfoDirectory(2, 42);
         for (RestfsNodeInfo i : infos) {
             d.put(i.nodeId(), i);
         }
