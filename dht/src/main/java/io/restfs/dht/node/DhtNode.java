@@ -143,7 +143,7 @@ public final class DhtNode {
         this.env = env;
         this.transport = transport;
         this.state = state;
-        this.table = new RoutingTable(id, config.k(), env.clock());
+        this.table = new RoutingTable(id, config.k(), env.clock(), key.derivedSecret("restfs routing index"));
         this.items = new ItemStore(env.clock(), config.maxItems(), config.maxItemsPerSource());
         this.tokens = new TokenIssuer(env.clock(), env.random());
         this.limiter = new RateLimiter(env.clock(), config.queryRatePerSecond(), config.queryBurst(),

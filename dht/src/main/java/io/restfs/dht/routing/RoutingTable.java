@@ -2,6 +2,7 @@ package io.restfs.dht.routing;
 
 import io.restfs.dht.env.Clock;
 import io.restfs.dht.id.NodeId;
+import io.restfs.dht.id.NodeIdMap;
 import io.restfs.dht.krpc.NodeInfo;
 
 import java.net.InetSocketAddress;
@@ -9,7 +10,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -41,8 +41,8 @@ public final class RoutingTable {
      * The members and the replacement-cache entries by id, for finding one without scanning its bucket. Only looked
      * into, never iterated: every decision walks the buckets' ordered lists.
      */
-    private final HashMap<NodeId, Entry> liveById = new HashMap<>();
-    private final HashMap<NodeId, Entry> cachedById = new HashMap<>();
+    private final NodeIdMap<Entry> liveById;
+    private final NodeIdMap<Entry> cachedById;
 
     private static final class Entry {
         final NodeId id;
@@ -201,13 +201,27 @@ public final class RoutingTable {
         }
     }
 
+    /**
+     * A table whose id indexes hash with a constant derived from {@code self}, which peers know: for tables that
+     * never face chosen ids (tests, tools). A node's own table takes a secret (the other constructor).
+     */
     public RoutingTable(NodeId self, int k, Clock clock) {
+        this(self, k, clock, self.prefix() * 0x9E37_79B9_7F4A_7C15L);
+    }
+
+    /**
+     * @param indexKey a secret of the node's: the id indexes mix it into their hashes, so that peers cannot grind
+     *                 ids that collide in them (see {@link NodeIdMap})
+     */
+    public RoutingTable(NodeId self, int k, Clock clock, long indexKey) {
         if (k < 1) {
             throw new IllegalArgumentException("bucket size k must be at least 1, got " + k);
         }
         this.self = self;
         this.k = k;
         this.clock = clock;
+        this.liveById = new NodeIdMap<>(indexKey);
+        this.cachedById = new NodeIdMap<>(~indexKey);
         buckets.add(new Bucket(clock.nowMillis()));
     }
 
