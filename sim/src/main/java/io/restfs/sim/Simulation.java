@@ -132,8 +132,8 @@ public final class Simulation implements World {
         log.accept("sim: seed " + options.seed() + ", " + options.nodes() + " nodes, "
                 + Specs.formatDuration(options.durationMillis()) + " virtual, churn " + options.churn().spec()
                 + ", latency " + options.latency().spec() + ", loss " + options.loss() + ", workloads "
-                + String.join(" ", options.workloads()) + "; " + lanes.lanes() + " lanes on " + lanes.threads()
-                + (lanes.threads() == 1 ? " thread" : " threads"));
+                + String.join(" ", options.workloads()) + "; " + lanes.lanes() + (lanes.lanes() == 1 ? " lane" : " lanes")
+                + " on " + lanes.threads() + (lanes.threads() == 1 ? " thread" : " threads"));
         log.accept("sim: replay with: " + options.replayCommand());
 
         bootstrap();
