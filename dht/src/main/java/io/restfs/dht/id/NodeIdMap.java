@@ -1,5 +1,7 @@
 package io.restfs.dht.id;
 
+import io.restfs.dht.util.Keys;
+
 /**
  * A map from node ids to values, for tables a node looks into for nearly every message (its routing table's members
  * and replacement caches). Open addressing with linear probing over the ids' first 64 bits, which sit in an array
@@ -114,14 +116,8 @@ public final class NodeIdMap<V> {
         }
     }
 
-    /** Keyed bijective mix (MurmurHash3's fmix64 over the prefix with the secret added) to a position. */
+    /** The prefix mixed with the secret, then {@link Keys#mix}ed, as a position. */
     private int home(long prefix, int mask) {
-        long h = (prefix ^ hashKey) * 0x9E37_79B9_7F4A_7C15L;
-        h ^= h >>> 33;
-        h *= 0xFF51_AFD7_ED55_8CCDL;
-        h ^= h >>> 33;
-        h *= 0xC4CE_B9FE_1A85_EC53L;
-        h ^= h >>> 33;
-        return (int) (h >>> 32) & mask;
+        return Keys.mix((prefix ^ hashKey) * 0x9E37_79B9_7F4A_7C15L) & mask;
     }
 }

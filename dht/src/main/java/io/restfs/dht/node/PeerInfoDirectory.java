@@ -26,9 +26,11 @@ final class PeerInfoDirectory {
     }
 
     void put(NodeId id, RestfsNodeInfo info) {
-        int slot = find(id);
+        long middle = middle(id);
+        long tail = tail(id);
+        int slot = ids.find(id.prefix(), middle, tail);
         if (slot == LruSlots.NONE) {
-            slot = ids.add(id.prefix(), middle(id), tail(id));
+            slot = ids.add(id.prefix(), middle, tail);
             if (slot >= infos.length) {
                 infos = Arrays.copyOf(infos, ids.capacity());
             }

@@ -1,6 +1,7 @@
 package io.restfs.dht.node;
 
 import io.restfs.dht.env.Clock;
+import io.restfs.dht.util.Keys;
 import io.restfs.dht.util.LruSlots;
 
 import java.net.InetAddress;
@@ -17,9 +18,6 @@ import java.util.Arrays;
  * allocated per query.
  */
 public final class RateLimiter {
-    /** IPv4 address a.b.c.d is stored as ::ffff:a.b.c.d (RFC 4291, section 2.5.5.2). */
-    private static final long IPV4_MAPPED = 0xFFFF_0000_0000L;
-
     private final Clock clock;
     private final double ratePerMilli;
     private final double burst;
@@ -48,15 +46,8 @@ public final class RateLimiter {
     /** Takes one token for {@code source}; false (and counted) when its bucket is empty. */
     public boolean tryAcquire(InetAddress source) {
         byte[] a = source.getAddress();
-        long hi;
-        long lo;
-        if (a.length == 4) {
-            hi = 0;
-            lo = IPV4_MAPPED | (readInt(a, 0) & 0xFFFF_FFFFL);
-        } else {
-            hi = ((long) readInt(a, 0) << 32) | (readInt(a, 4) & 0xFFFF_FFFFL);
-            lo = ((long) readInt(a, 8) << 32) | (readInt(a, 12) & 0xFFFF_FFFFL);
-        }
+        long hi = Keys.addressHigh(a);
+        long lo = Keys.addressLow(a);
         long now = clock.nowMillis();
         int slot = sources.find(hi, lo, 0);
         double t;
@@ -89,9 +80,5 @@ public final class RateLimiter {
 
     public int tracked() {
         return sources.size();
-    }
-
-    private static int readInt(byte[] a, int at) {
-        return ((a[at] & 0xFF) << 24) | ((a[at + 1] & 0xFF) << 16) | ((a[at + 2] & 0xFF) << 8) | (a[at + 3] & 0xFF);
     }
 }

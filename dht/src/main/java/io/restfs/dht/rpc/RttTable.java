@@ -1,5 +1,6 @@
 package io.restfs.dht.rpc;
 
+import io.restfs.dht.util.Keys;
 import io.restfs.dht.util.LruSlots;
 
 import java.net.InetAddress;
@@ -13,8 +14,6 @@ import java.util.Arrays;
  * table and the estimates in arrays by slot, so nothing is allocated as peers come and go.
  */
 final class RttTable {
-    /** IPv4 address a.b.c.d is keyed as ::ffff:a.b.c.d (RFC 4291, section 2.5.5.2), as in the rate limiter. */
-    private static final long IPV4_MAPPED = 0xFFFF_0000_0000L;
     /** Marks the key of an unresolved address (never a peer's, which arrive resolved): its name's hash instead. */
     private static final long UNRESOLVED = -1L;
 
@@ -30,8 +29,9 @@ final class RttTable {
 
     /** Feeds one measured round trip to {@code peer}, in millis; the peer becomes the most recently used. */
     void sample(InetSocketAddress peer, long rttMillis) {
-        long k0 = k0(peer);
-        long k1 = k1(peer);
+        byte[] a = addressOf(peer);
+        long k0 = k0(a);
+        long k1 = k1(a, peer);
         int slot = peers.find(k0, k1, peer.getPort());
         double r = Math.max(0, rttMillis);
         if (slot == LruSlots.NONE) {
@@ -54,7 +54,8 @@ final class RttTable {
      * or -1 when its round trips are not known.
      */
     long timeoutMillis(InetSocketAddress peer, long min, long max) {
-        int slot = peers.find(k0(peer), k1(peer), peer.getPort());
+        byte[] a = addressOf(peer);
+        int slot = peers.find(k0(a), k1(a, peer), peer.getPort());
         if (slot == LruSlots.NONE) {
             return -1;
         }
@@ -66,33 +67,17 @@ final class RttTable {
         return peers.size();
     }
 
-    private static long k0(InetSocketAddress peer) {
+    /** The address bytes (a copy, read once per call), or null for an unresolved address. */
+    private static byte[] addressOf(InetSocketAddress peer) {
         InetAddress a = peer.getAddress();
-        if (a == null) {
-            return UNRESOLVED;
-        }
-        byte[] b = a.getAddress();
-        return b.length == 4 ? 0 : readLong(b, 0);
+        return a == null ? null : a.getAddress();
     }
 
-    private static long k1(InetSocketAddress peer) {
-        InetAddress a = peer.getAddress();
-        if (a == null) {
-            return peer.getHostString().hashCode();
-        }
-        byte[] b = a.getAddress();
-        if (b.length == 4) {
-            return IPV4_MAPPED | ((long) (b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8)
-                    | (b[3] & 0xFF);
-        }
-        return readLong(b, 8);
+    private static long k0(byte[] address) {
+        return address == null ? UNRESOLVED : Keys.addressHigh(address);
     }
 
-    private static long readLong(byte[] b, int at) {
-        long v = 0;
-        for (int i = at; i < at + 8; i++) {
-            v = (v << 8) | (b[i] & 0xFF);
-        }
-        return v;
+    private static long k1(byte[] address, InetSocketAddress peer) {
+        return address == null ? peer.getHostString().hashCode() : Keys.addressLow(address);
     }
 }

@@ -195,15 +195,9 @@ public final class LruSlots {
         newest = slot;
     }
 
-    /** Keyed: each word is mixed with the secret before a bijective 64-bit finalizer (MurmurHash3's fmix64). */
+    /** Keyed: each word is mixed with the secret before {@link Keys#mix}. */
     private int hash(long k0, long k1, long k2) {
         long h = ((k0 ^ hashKey) * 0x9E37_79B9_7F4A_7C15L) ^ (k1 + hashKey);
-        h = (h * 0xC2B2_AE3D_27D4_EB4FL) ^ (k2 - hashKey);
-        h ^= h >>> 33;
-        h *= 0xFF51_AFD7_ED55_8CCDL;
-        h ^= h >>> 33;
-        h *= 0xC4CE_B9FE_1A85_EC53L;
-        h ^= h >>> 33;
-        return (int) (h >>> 32);
+        return Keys.mix((h * 0xC2B2_AE3D_27D4_EB4FL) ^ (k2 - hashKey));
     }
 }

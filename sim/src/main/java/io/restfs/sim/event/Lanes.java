@@ -53,7 +53,6 @@ public final class Lanes implements AutoCloseable {
     private final AtomicInteger nextLane = new AtomicInteger();
     private final AtomicInteger lanesDone = new AtomicInteger();
     private volatile Throwable laneFailure;
-    private long rounds;
 
     /**
      * @param lanes   how many lanes the nodes are split into: part of what determines the run
@@ -138,11 +137,6 @@ public final class Lanes implements AutoCloseable {
             n += q.executed();
         }
         return n;
-    }
-
-    /** Parallel rounds run so far. */
-    public long rounds() {
-        return rounds;
     }
 
     /** Events waiting in every queue and outbox (deferred actions not counted). */
@@ -242,7 +236,6 @@ public final class Lanes implements AutoCloseable {
     }
 
     private void runLanes(long t) {
-        rounds++;
         if (workers.length == 0) {
             for (EventQueue q : queues) {
                 q.runUntil(t);
