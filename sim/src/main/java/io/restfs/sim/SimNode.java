@@ -47,7 +47,7 @@ public final class SimNode {
     private final int lane;
 
     /** A finished lookup as the simulator judges it: the ids returned, closest first, and its own cost. */
-    public record LookupOutcome(List<NodeId> closest, int hops, int queries) {
+    public record LookupOutcome(List<NodeId> closest, int hops, int queries, int timeouts) {
     }
 
     private SimNode(DhtNode dht, NodeScheduler scheduler, SimNetwork.SimTransport transport, Lanes lanes, int lane) {
@@ -137,7 +137,7 @@ public final class SimNode {
         for (NodeInfo n : nodes) {
             ids.add(n.id());
         }
-        return new LookupOutcome(ids, r.hops(), r.queriesSent());
+        return new LookupOutcome(ids, r.hops(), r.queriesSent(), r.timeouts());
     }
 
     /**

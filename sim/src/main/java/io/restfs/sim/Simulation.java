@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.restfs.dht.crypto.CachingSignatureVerifier;
 import io.restfs.dht.id.NodeId;
+import io.restfs.dht.routing.Contact;
+import io.restfs.dht.routing.Liveness;
 import io.restfs.sim.event.EventQueue;
 import io.restfs.sim.event.Lanes;
 import io.restfs.sim.metrics.Histogram;
@@ -445,12 +447,14 @@ public final class Simulation implements World {
         }
         boolean closest = truth.length > 0 && gotSet.contains(membership.idOf(truth[0]));
         metrics.lookup(outcome.hops(), tookMillis, found, closest, false, outcome.queries());
+        metrics.lookupTimeouts(outcome.timeouts());
     }
 
     /**
      * Safety invariants of routing tables, on a sample of live nodes each interval: a table never holds its
      * own node, never holds an id twice, and every contact's address is where that id really lives (an
-     * address the simulator gave to a node with exactly that id), so no table confuses two nodes.
+     * address the simulator gave to a node with exactly that id), so no table confuses two nodes. The same
+     * sample measures staleness: how many of the contacts a table would hand out belong to departed nodes.
      */
     private void checkRoutingTables() {
         int samples = Math.min(ROUTING_TABLE_SAMPLES, membership.size());
@@ -474,8 +478,36 @@ public final class Simulation implements World {
                                 + ", where node " + there + " lives");
                     }
                 }
+                measureStaleness(n.id(), contacts);
             });
         }
+    }
+
+    /**
+     * Counts the contacts of one table that it would still hand out (not judged bad) and whose nodes have
+     * departed, over the whole table and over its k such contacts closest to its own id.
+     */
+    private void measureStaleness(NodeId self, List<Contact> contacts) {
+        List<Contact> handedOut = new ArrayList<>(contacts.size());
+        int dead = 0;
+        for (Contact c : contacts) {
+            if (c.liveness() != Liveness.BAD) {
+                handedOut.add(c);
+                dead += departed(c) ? 1 : 0;
+            }
+        }
+        handedOut.sort((a, b) -> self.compareDistance(a.id(), b.id()));
+        int nearest = Math.min(options.k(), handedOut.size());
+        int nearestDead = 0;
+        for (int i = 0; i < nearest; i++) {
+            nearestDead += departed(handedOut.get(i)) ? 1 : 0;
+        }
+        metrics.routingTable(handedOut.size(), dead, nearest, nearestDead);
+    }
+
+    private boolean departed(Contact c) {
+        int slot = SimNetwork.slotOf(c.address());
+        return slot < 0 || !membership.isLive(slot);
     }
 
     /** Safety invariants of one lookup result: bounded, no duplicates, sorted by distance, real nodes only. */
@@ -597,6 +629,7 @@ public final class Simulation implements World {
         hist(l.putObject("hops"), t.hops);
         hist(l.putObject("time_ms"), t.timeMillis);
         l.put("queries_per_lookup", perLookup(t.queries, t.lookups));
+        l.put("timeouts_per_lookup", perLookup(t.lookupTimeouts, t.lookups));
         l.put("messages_per_lookup", perLookup(t.messages, t.lookups));
         l.put("bytes_per_lookup", perLookup(t.bytes, t.lookups));
         ObjectNode r = o.putObject("records");
@@ -605,6 +638,10 @@ public final class Simulation implements World {
         r.put("gets", t.gets);
         r.put("gets_ok", t.getsOk);
         r.put("availability", rate(t.getsOk, t.gets));
+        ObjectNode rt = o.putObject("routing_tables");
+        rt.put("contacts_sampled", t.tableContacts);
+        rt.put("departed_rate", rate(t.tableDead, t.tableContacts));
+        rt.put("nearest_k_departed_rate", rate(t.nearestDead, t.nearestContacts));
         ObjectNode n = o.putObject("traffic");
         n.put("messages", t.messages);
         n.put("bytes", t.bytes);

@@ -37,6 +37,11 @@ class SimulationTest {
         assertTrue(a.safety().lookups > 100, "lookups: " + a.safety().lookups);
         assertTrue(a.safety().departures > 5, "departures: " + a.safety().departures);
         assertTrue(a.safety().gets > 100, "gets: " + a.safety().gets);
+        // Crashed nodes linger in tables until pinged, and lookups that meet them wait out their timeouts.
+        assertTrue(a.safety().tableDead > 0 && a.safety().tableDead < a.safety().tableContacts,
+                "departed contacts " + a.safety().tableDead + " of " + a.safety().tableContacts);
+        assertTrue(a.safety().lookupTimeouts > 0, "lookup timeouts: " + a.safety().lookupTimeouts);
+        assertTrue(Report.summaryJson(a).contains("\"nearest_k_departed_rate\""));
         assertTrue(Files.size(dir.resolve("a").resolve("hops.png")) > 1000);
         assertTrue(Files.readString(dir.resolve("a").resolve(Report.HTML)).contains("hops.png"));
 
@@ -57,6 +62,10 @@ class SimulationTest {
         Metrics.Totals s = r.safety();
         assertTrue(s.lookups > 1000, "lookups: " + s.lookups);
         assertEquals(s.lookups, s.found, "every lookup should return exactly the true 20 closest live nodes");
+        // Without churn no table holds a departed node and no lookup query goes unanswered.
+        assertTrue(s.tableContacts > 1000 && s.nearestContacts > 100, "sampled " + s.tableContacts);
+        assertEquals(0, s.tableDead);
+        assertEquals(0, s.lookupTimeouts);
         assertTrue(s.hops.percentile(50) <= 4, "median hops " + s.hops.percentile(50));
         assertTrue(r.violations().isEmpty(), r.violations().toString());
         assertTrue(r.converged());

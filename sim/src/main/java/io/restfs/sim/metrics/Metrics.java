@@ -50,6 +50,17 @@ public final class Metrics {
         public long bytes;
         public long joins;
         public long departures;
+        /** Hard timeouts of lookup queries: each one a candidate that never answered, most often a departed node. */
+        public long lookupTimeouts;
+        /**
+         * Routing-table contacts of the sampled nodes that their tables would hand out (not yet judged bad), and how
+         * many of them belonged to nodes that had departed: the stale entries that cost lookups a timeout each.
+         */
+        public long tableContacts;
+        public long tableDead;
+        /** The same for each sampled node's k contacts closest to itself, which it returns for targets near it. */
+        public long nearestContacts;
+        public long nearestDead;
 
         void lookup(int hopCount, long millis, boolean isFound, boolean isClosest, boolean isFailed, long q) {
             lookups++;
@@ -134,6 +145,30 @@ public final class Metrics {
             if (t != null) {
                 t.nearly += nearly ? 1 : 0;
                 t.foundButForChurn += foundButForChurn ? 1 : 0;
+            }
+        }
+    }
+
+    /** Adds the hard timeouts met by one finished lookup. */
+    public void lookupTimeouts(int timeouts) {
+        for (Totals t : new Totals[] {totals, current}) {
+            if (t != null) {
+                t.lookupTimeouts += timeouts;
+            }
+        }
+    }
+
+    /**
+     * One sampled routing table: {@code contacts} members it would hand out, {@code dead} of them departed;
+     * {@code nearest} and {@code nearestDead} the same for its k members closest to itself.
+     */
+    public void routingTable(int contacts, int dead, int nearest, int nearestDead) {
+        for (Totals t : new Totals[] {totals, current}) {
+            if (t != null) {
+                t.tableContacts += contacts;
+                t.tableDead += dead;
+                t.nearestContacts += nearest;
+                t.nearestDead += nearestDead;
             }
         }
     }

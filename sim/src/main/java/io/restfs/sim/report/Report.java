@@ -50,7 +50,7 @@ public final class Report {
         StringBuilder b = new StringBuilder();
         b.append("t_s,phase,live_nodes,joins,departures,lookups,success_rate,closest_rate,hops_median,hops_p90,"
                 + "hops_p99,time_median_ms,time_p99_ms,messages,bytes,puts,puts_ok,gets,gets_ok,availability,"
-                + "all_but_one_rate,exact_but_for_churn_rate\n");
+                + "all_but_one_rate,exact_but_for_churn_rate,timeouts_per_lookup,table_dead_rate,nearest_dead_rate\n");
         for (Metrics.Interval r : metrics.intervals()) {
             b.append(r.startMillis / 1000).append(',')
                     .append(r.phase).append(',')
@@ -73,7 +73,10 @@ public final class Report {
                     .append(r.getsOk).append(',')
                     .append(ratio(r.getsOk, r.gets)).append(',')
                     .append(ratio(r.nearly, r.lookups)).append(',')
-                    .append(ratio(r.foundButForChurn, r.lookups)).append('\n');
+                    .append(ratio(r.foundButForChurn, r.lookups)).append(',')
+                    .append(ratio(r.lookupTimeouts, r.lookups)).append(',')
+                    .append(ratio(r.tableDead, r.tableContacts)).append(',')
+                    .append(ratio(r.nearestDead, r.nearestContacts)).append('\n');
         }
         return b.toString();
     }

@@ -46,8 +46,14 @@ public final class SummaryText {
             b.append(String.format(Locale.ROOT, "%slookup time: median %d ms, p90 %d ms, p99 %d ms%n", prefix,
                     s.timeMillis.percentile(50), s.timeMillis.percentile(90), s.timeMillis.percentile(99)));
             b.append(String.format(Locale.ROOT,
-                    "%sper lookup: %.1f queries of its own; all traffic / lookups: %.1f messages, %.0f bytes%n", prefix,
-                    (double) s.queries / s.lookups, (double) s.messages / s.lookups, (double) s.bytes / s.lookups));
+                    "%sper lookup: %.1f queries of its own, %.2f timed out; all traffic / lookups: %.1f messages, %.0f bytes%n",
+                    prefix, (double) s.queries / s.lookups, (double) s.lookupTimeouts / s.lookups,
+                    (double) s.messages / s.lookups, (double) s.bytes / s.lookups));
+        }
+        if (s.tableContacts > 0) {
+            b.append(String.format(Locale.ROOT, "%srouting tables: %s of contacts handed out are departed nodes"
+                    + " (%s of each node's k closest)%n", prefix, pct(s.tableDead, s.tableContacts),
+                    pct(s.nearestDead, s.nearestContacts)));
         }
         if (s.gets > 0 || s.puts > 0) {
             b.append(String.format(Locale.ROOT, "%srecords: %,d puts (%s ok), %,d gets, availability %s%n", prefix,
