@@ -165,6 +165,50 @@ class LookupInMemoryTest {
         assertEquals(Liveness.GOOD, livenessAt(cluster, from, stalled), "answered its second chance");
     }
 
+    @Test
+    void onceChurnShowsSilentNeighboursArePingedAfterFiveMinutesAndFarMembersAfterFifteen() {
+        MemoryCluster cluster = new MemoryCluster(17, DhtConfig.defaults(), 5, 20);
+        cluster.grow(200);
+        DhtNode holder = cluster.nodes.get(0);
+        List<NodeId> byDistance = cluster.await(holder.contacts(), 1_000).stream().map(Contact::id)
+                .sorted((a, b) -> holder.id().compareDistance(a, b)).toList();
+        assertTrue(byDistance.size() > 3 * DhtConfig.defaults().k(), "a table wider than the neighbourhood");
+        DhtNode neighbour = nodeWith(cluster, byDistance.get(0));
+        DhtNode liveNeighbour = nodeWith(cluster, byDistance.get(1));
+        DhtNode gone = nodeWith(cluster, byDistance.get(byDistance.size() / 2));
+        DhtNode far = nodeWith(cluster, byDistance.get(byDistance.size() - 1));
+        for (DhtNode n : List.of(neighbour, gone, far)) {
+            assertEquals(Liveness.GOOD, livenessAt(cluster, holder, n), "heard from while the cluster grew");
+            cluster.network.setDown(n.localAddress(), true);
+        }
+        long pingsBefore = pingsSent(cluster, holder);
+        // Past the neighbours' silence limit and two maintenance passes, well inside BEP 5's 15 minutes.
+        long wait = DhtNode.NEIGHBOUR_SILENCE_MILLIS + 2 * DhtConfig.DEFAULT_MAINTENANCE_MILLIS;
+        cluster.time.advance(wait);
+        assertEquals(Liveness.GOOD, livenessAt(cluster, holder, neighbour), "no churn seen yet: no early pings");
+        assertEquals(pingsBefore, pingsSent(cluster, holder));
+
+        // A lookup meets a departed node: churn shows, and the neighbours silent for 5 minutes are pinged.
+        LookupResult r = cluster.await(holder.lookup(gone.id()), 60_000);
+        assertTrue(r.timeouts() >= 1, "the lookup met the departed node: " + r);
+        cluster.time.advance(wait);
+        assertEquals(Liveness.BAD, livenessAt(cluster, holder, neighbour), "a departed neighbour is found out");
+        assertEquals(Liveness.GOOD, livenessAt(cluster, holder, liveNeighbour), "a live one answers its ping");
+        assertEquals(Liveness.GOOD, livenessAt(cluster, holder, far), "a far member keeps the 15-minute rule");
+        long pings = pingsSent(cluster, holder) - pingsBefore;
+        // Seven minutes hold two rounds: each of the 2k closest pinged at most twice, the dead a few times more.
+        assertTrue(pings >= 2 && pings <= 2 * DhtNode.NEIGHBOURS_PER_K * DhtConfig.defaults().k() + 12,
+                "pings: " + pings);
+    }
+
+    private static DhtNode nodeWith(MemoryCluster cluster, NodeId id) {
+        return cluster.nodes.stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    private static long pingsSent(MemoryCluster cluster, DhtNode node) {
+        return cluster.await(node.stats(), 1_000).rpc().sentByMethod().getOrDefault("ping", 0L);
+    }
+
     private static Liveness livenessAt(MemoryCluster cluster, DhtNode holder, DhtNode peer) {
         return cluster.await(holder.contacts(), 1_000).stream().filter(c -> c.id().equals(peer.id()))
                 .map(Contact::liveness).findFirst().orElse(Liveness.BAD);
@@ -176,9 +220,19 @@ class LookupInMemoryTest {
         io.restfs.dht.persist.MemoryStateStore state = new io.restfs.dht.persist.MemoryStateStore();
         cluster.grow(40);
         DhtNode node = cluster.add(state);
-        cluster.await(node.bootstrap(List.of(cluster.nodes.get(0).localAddress())), 30_000);
+        DhtNode survivor = cluster.nodes.get(0);
+        cluster.await(node.bootstrap(List.of(survivor.localAddress())), 30_000);
+        // All peers but one go away. A bucket whose members answer its pings counts as changed (BEP 5), and the
+        // neighbours' pings and the questionable pings come as often as a refresh would; the buckets of the departed
+        // fall idle once their failed members and replacements are used up, and their refresh lookups go to the
+        // survivor.
+        for (DhtNode n : cluster.nodes) {
+            if (n != node && n != survivor) {
+                cluster.network.setDown(n.localAddress(), true);
+            }
+        }
         long before = cluster.await(node.stats(), 1_000).rpc().sentByMethod().getOrDefault("find_node", 0L);
-        cluster.time.advance(io.restfs.dht.routing.RoutingTable.REFRESH_AFTER_MILLIS + 2 * 60_000);
+        cluster.time.advance(2 * io.restfs.dht.routing.RoutingTable.REFRESH_AFTER_MILLIS + 2 * 60_000);
         long after = cluster.await(node.stats(), 1_000).rpc().sentByMethod().getOrDefault("find_node", 0L);
         assertTrue(after > before, "refresh lookups were sent: " + before + " -> " + after);
         assertEquals(cluster.await(node.contacts(), 1_000).size(), state.loadContacts().size(),
