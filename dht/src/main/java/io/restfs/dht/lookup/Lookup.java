@@ -169,16 +169,8 @@ public final class Lookup {
         if (finished) {
             return;
         }
-        List<Candidate> closest = closestNotFailed();
-        boolean allAnswered = true;
-        for (Candidate c : closest) {
-            if (c.state != State.ANSWERED) {
-                allAnswered = false;
-                break;
-            }
-        }
-        if (allAnswered) {
-            finish(closest);
+        if (closestNotFailedAllAnswered()) {
+            finish(closestNotFailed());
             return;
         }
         // A slow peer's slot goes to the next candidate: query the k closest that are neither failed nor slow.
@@ -215,6 +207,21 @@ public final class Lookup {
             }
         }
         return out;
+    }
+
+    /** Whether every one of {@link #closestNotFailed()} has answered, without building the list (asked per answer). */
+    private boolean closestNotFailedAllAnswered() {
+        int seen = 0;
+        for (int i = 0; i < count && seen < k; i++) {
+            State state = candidates[i].state;
+            if (state != State.FAILED) {
+                if (state != State.ANSWERED) {
+                    return false;
+                }
+                seen++;
+            }
+        }
+        return true;
     }
 
     private Candidate closestNotFailedCandidate() {
