@@ -80,7 +80,7 @@ public final class DhtNode {
      * verification: about a tenth of the CPU of a 10,000-node simulation.
      */
     static final long INFO_RESIGN_MILLIS = RoutingTable.QUESTIONABLE_AFTER_MILLIS;
-    /** Questionable table members pinged per maintenance pass, least recently seen first. */
+    /** Questionable table members pinged per maintenance pass, in {@link RoutingTable#questionable()}'s order. */
     static final int QUESTIONABLE_PINGS_PER_PASS = 8;
     /**
      * Our {@link #NEIGHBOURS_PER_K} x k members closest to us are pinged once silent this long instead of after BEP
