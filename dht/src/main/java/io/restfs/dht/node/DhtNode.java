@@ -525,6 +525,16 @@ public final class DhtNode {
         table.get(peer).filter(c -> c.liveness() != Liveness.BAD).ifPresent(this::pingContact);
     }
 
+    /**
+     * Whether peers are seen leaving: a call to a known peer went unanswered through all its sends within {@link
+     * #CHURN_SEEN_MILLIS}. Then silence more likely means a departed peer than a lost packet: the 2k closest members
+     * are pinged sooner and a lookup's retry to a silent candidate does not back off (see {@link
+     * RpcEngine#callInLookup}).
+     */
+    private boolean churnSeen() {
+        return env.clock().nowMillis() - lastUnansweredMillis < CHURN_SEEN_MILLIS;
+    }
+
     private boolean isForgotten(NodeId peer) {
         if (forgotten.isEmpty()) {
             // Nearly always, and asked for every contact a lookup meets: spare hashing an id seen for the first time.
@@ -681,7 +691,7 @@ public final class DhtNode {
         for (NodeId target : table.refreshTargets(env.random())) {
             lookupNow(target);
         }
-        if (now - lastUnansweredMillis < CHURN_SEEN_MILLIS) {
+        if (churnSeen()) {
             for (Contact c : table.closest(id, NEIGHBOURS_PER_K * config.k())) {
                 if (now - c.lastSeenMillis() >= NEIGHBOUR_SILENCE_MILLIS) {
                     pingContact(c);
@@ -902,8 +912,9 @@ public final class DhtNode {
     private CompletableFuture<LookupResult> runLookup(NodeId target, Function<TransactionId, KrpcQuery> query,
                                                       java.util.function.BiConsumer<NodeInfo, KrpcResponse> seen) {
         CompletableFuture<LookupResult> f = new CompletableFuture<>();
+        boolean backOff = !churnSeen();
         Lookup lookup = new Lookup(target, id, config.k(), config.alpha(), (node, callback) ->
-                rpc.callInLookup(node.address(), node.id(), query, config.lookupAttempts(), new RpcCallback() {
+                rpc.callInLookup(node.address(), node.id(), query, config.lookupAttempts(), backOff, new RpcCallback() {
                     @Override
                     public void onResponse(KrpcResponse response, long rttMillis) {
                         if (response.responder().equals(node.id())) {

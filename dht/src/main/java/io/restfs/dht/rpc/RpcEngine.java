@@ -66,9 +66,9 @@ public final class RpcEngine {
      * initial timeout. Under churn a lookup meets departed nodes it never talked to (peers still name them), and the
      * result waits for each one's hard failure: initial + 2 x initial with one retry, 6 s at the default 2 s, which
      * made the median lookup of a simulated 1,000-node network with sessions of median 1 hour take 6.7 s. With the
-     * estimate of everyone it is about 3 x 300 ms at a 50 ms median one-way latency. A live peer slower than the
-     * estimate still answers within the retry, which waits twice as long, and its late answer to the first send
-     * still completes the call.
+     * estimate of everyone it is about 3 x 300 ms at a 50 ms median one-way latency (2 x 300 ms while peers are seen
+     * leaving: see {@link #callInLookup}). A live peer slower than the estimate still answers within the retry, and
+     * its late answer to the first send still completes the call.
      */
     private final RttEstimator anyPeer = new RttEstimator();
     private long anyPeerSamples;
@@ -105,13 +105,15 @@ public final class RpcEngine {
         final int attempts;
         /** A lookup query: a peer never measured gets the timeout everyone's round trips suggest (see anyPeer). */
         final boolean lookup;
+        /** Each retry waits twice as long as the send before it (Karn); otherwise as long as the first. */
+        final boolean backOff;
         final RpcCallback callback;
         int attempt;
         long sentAt;
         Cancellable timer;
 
         Pending(int tid, InetSocketAddress to, NodeId expected, String method, byte[] packet, KrpcQuery query,
-                int size, int attempts, boolean lookup, RpcCallback callback) {
+                int size, int attempts, boolean lookup, boolean backOff, RpcCallback callback) {
             this.tid = tid;
             this.to = to;
             this.expected = expected;
@@ -120,6 +122,7 @@ public final class RpcEngine {
             this.query = query;
             this.size = size;
             this.lookup = lookup;
+            this.backOff = backOff;
             this.attempts = attempts;
             this.callback = callback;
         }
@@ -182,7 +185,7 @@ public final class RpcEngine {
      */
     public void call(InetSocketAddress to, NodeId expected, Function<TransactionId, KrpcQuery> query, int attempts,
                      RpcCallback callback) {
-        call(to, expected, query, attempts, false, callback);
+        call(to, expected, query, attempts, false, true, callback);
     }
 
     /**
@@ -191,14 +194,21 @@ public final class RpcEngine {
      * everyone's round trips suggest (see {@link #anyPeer}) rather than the configured initial one. Other calls keep
      * the initial timeout for strangers, since what they conclude from silence lasts (a first contact silent on
      * restfs_info is taken for a Mainline node, a table member silent twice is bad).
+     *
+     * <p>With {@code backOff}, a retry waits twice as long as the send before it (Karn), as other calls do; without,
+     * as long as the first. A lookup's first timeout already frees the query's slot, and the retry only decides
+     * whether the peer is alive, which the lookup's result waits for: when silence more likely means a departed
+     * peer than a lost or late packet (peers are seen leaving), a departed candidate then holds the lookup for two
+     * timeouts instead of three. A live peer whose first answer was lost has one timeout, not two, to answer the
+     * retry, so under loss alone back-off is the better choice.
      */
     public void callInLookup(InetSocketAddress to, NodeId expected, Function<TransactionId, KrpcQuery> query,
-                             int attempts, RpcCallback callback) {
-        call(to, expected, query, attempts, true, callback);
+                             int attempts, boolean backOff, RpcCallback callback) {
+        call(to, expected, query, attempts, true, backOff, callback);
     }
 
     private void call(InetSocketAddress to, NodeId expected, Function<TransactionId, KrpcQuery> query, int attempts,
-                      boolean lookup, RpcCallback callback) {
+                      boolean lookup, boolean backOff, RpcCallback callback) {
         if (closed) {
             callback.onTimeout();
             return;
@@ -219,9 +229,9 @@ public final class RpcEngine {
         }
         Pending p = messages != null
                 ? new Pending(tid, to, expected, q.method(), null, q, codec.encodedSize(q), Math.max(1, attempts), lookup,
-                        callback)
+                        backOff, callback)
                 : new Pending(tid, to, expected, q.method(), codec.encode(q), null, 0, Math.max(1, attempts), lookup,
-                        callback);
+                        backOff, callback);
         pending.put(tid, p);
         countSent(q.method());
         send(p);
@@ -337,7 +347,8 @@ public final class RpcEngine {
     }
 
     private void send(Pending p) {
-        long timeout = Math.min(timeouts.maxMillis(), timeoutFor(p.to, p.lookup) << p.attempt);
+        long first = timeoutFor(p.to, p.lookup);
+        long timeout = Math.min(timeouts.maxMillis(), p.backOff ? first << p.attempt : first);
         p.sentAt = env.clock().nowMillis();
         queriesSent++;
         if (messages != null) {

@@ -100,9 +100,19 @@ class RpcEngineTest {
         assertEquals(1_000, a.timeoutFor(stranger, false));
 
         // A dead stranger now costs a lookup three short attempts rather than 1 + 2 + 4 s.
+        long backedOff = lookupGivesUpAfter(a, stranger, true);
+        assertTrue(backedOff < 7 * 300, "gave up after " + backedOff + " ms");
+        assertTrue(backedOff >= 7 * rto, "each retry waited twice as long: " + backedOff + " ms, timeout " + rto);
+        // Without back-off (while peers are seen leaving) each of the three sends waits one timeout.
+        long flat = lookupGivesUpAfter(a, stranger, false);
+        assertTrue(flat >= 3 * rto && flat < 4 * rto, "three timeouts of " + rto + " ms: " + flat + " ms");
+    }
+
+    /** Virtual millis until a three-send lookup query to {@code silent} times out. */
+    private long lookupGivesUpAfter(RpcEngine engine, InetSocketAddress silent, boolean backOff) {
         long start = time.nowMillis();
         boolean[] timedOut = {false};
-        a.callInLookup(stranger, B, t -> new PingQuery(t, A), 3, new RpcCallback() {
+        engine.callInLookup(silent, B, t -> new PingQuery(t, A), 3, backOff, new RpcCallback() {
             @Override
             public void onResponse(KrpcResponse response, long rttMillis) {
             }
@@ -118,7 +128,7 @@ class RpcEngineTest {
         });
         time.runUntil(() -> timedOut[0], time.nowMillis() + 10_000);
         assertTrue(timedOut[0]);
-        assertTrue(time.nowMillis() - start < 7 * 300, "gave up after " + (time.nowMillis() - start) + " ms");
+        return time.nowMillis() - start;
     }
 
     @Test
