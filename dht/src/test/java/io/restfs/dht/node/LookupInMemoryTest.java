@@ -110,6 +110,32 @@ class LookupInMemoryTest {
     }
 
     @Test
+    void onceChurnShowsADeadCandidateHoldsTheLookupForTwoTimeoutsInsteadOfThree() {
+        // Every packet takes 50 ms: round trips of 100 ms, so a stranger's timeout is the 250 ms floor.
+        MemoryCluster cluster = new MemoryCluster(9, DhtConfig.defaults(), 50, 50);
+        cluster.grow(150);
+        DhtNode from = cluster.nodes.get(0);
+        NodeId target = NodeId.random(cluster.seeds);
+        List<DhtNode> others = new ArrayList<>(cluster.nodes.subList(1, cluster.nodes.size()));
+        List<NodeId> dead = MemoryCluster.trueClosest(target, others, 3);
+        for (DhtNode n : others) {
+            if (dead.contains(n.id())) {
+                cluster.network.setDown(n.localAddress(), true);
+            }
+        }
+        // The first lookup is the first sign of churn: its retries still back off (250 ms, then 500 ms).
+        LookupResult first = cluster.await(from.lookup(target), 60_000);
+        assertTrue(first.timeouts() >= 1, "met the dead: " + first);
+        // The same lookup again: the dead are still named by their neighbours, and now each costs 2 x 250 ms.
+        LookupResult second = cluster.await(from.lookup(target), 60_000);
+        assertTrue(second.timeouts() >= 1, "met the dead again: " + second);
+        assertEquals(first.nodes(), second.nodes(), "the same true 20 closest live nodes");
+        assertTrue(second.durationMillis() <= first.durationMillis() - 200,
+                "without back-off the wait for the dead shrinks by a timeout: " + first.durationMillis() + " -> "
+                        + second.durationMillis() + " ms");
+    }
+
+    @Test
     void forgottenPeersAreNeverQueriedUntilTheyShowUpThemselves() {
         MemoryCluster cluster = new MemoryCluster(11, DhtConfig.defaults(), 5, 20);
         cluster.grow(12);
