@@ -92,12 +92,7 @@ class LookupInMemoryTest {
         NodeId target = NodeId.random(cluster.seeds);
         // Kill the five live nodes closest to the target (other than the asker): they are in every path.
         List<DhtNode> others = new ArrayList<>(cluster.nodes.subList(1, cluster.nodes.size()));
-        List<NodeId> closest = MemoryCluster.trueClosest(target, others, 5);
-        for (DhtNode n : others) {
-            if (closest.contains(n.id())) {
-                cluster.network.setDown(n.localAddress(), true);
-            }
-        }
+        List<NodeId> closest = killClosest(cluster, target, others, 5);
         long start = cluster.time.nowMillis();
         LookupResult r = cluster.await(from.lookup(target), 60_000);
         long took = cluster.time.nowMillis() - start;
@@ -116,13 +111,7 @@ class LookupInMemoryTest {
         cluster.grow(150);
         DhtNode from = cluster.nodes.get(0);
         NodeId target = NodeId.random(cluster.seeds);
-        List<DhtNode> others = new ArrayList<>(cluster.nodes.subList(1, cluster.nodes.size()));
-        List<NodeId> dead = MemoryCluster.trueClosest(target, others, 3);
-        for (DhtNode n : others) {
-            if (dead.contains(n.id())) {
-                cluster.network.setDown(n.localAddress(), true);
-            }
-        }
+        killClosest(cluster, target, cluster.nodes.subList(1, cluster.nodes.size()), 3);
         // The first lookup is the first sign of churn: its retries still back off (250 ms, then 500 ms).
         LookupResult first = cluster.await(from.lookup(target), 60_000);
         assertTrue(first.timeouts() >= 1, "met the dead: " + first);
@@ -225,6 +214,17 @@ class LookupInMemoryTest {
         // Seven minutes hold two rounds: each of the 2k closest pinged at most twice, the dead a few times more.
         assertTrue(pings >= 2 && pings <= 2 * DhtNode.NEIGHBOURS_PER_K * DhtConfig.defaults().k() + 12,
                 "pings: " + pings);
+    }
+
+    /** Silences the {@code n} nodes of {@code among} closest to {@code target}; returns their ids. */
+    private static List<NodeId> killClosest(MemoryCluster cluster, NodeId target, List<DhtNode> among, int n) {
+        List<NodeId> closest = MemoryCluster.trueClosest(target, among, n);
+        for (DhtNode node : among) {
+            if (closest.contains(node.id())) {
+                cluster.network.setDown(node.localAddress(), true);
+            }
+        }
+        return closest;
     }
 
     private static DhtNode nodeWith(MemoryCluster cluster, NodeId id) {
