@@ -20,6 +20,12 @@ public final class NodeId implements Comparable<NodeId> {
      * a look at the bytes, which matters where ids are compared by the thousand (lookups, routing tables).
      */
     private final long prefix;
+    /**
+     * Bytes 8-15 and 16-19, big-endian: with the prefix, comparisons and equality read only this object, never the
+     * byte array, whose first touch is a cache miss of its own where ids are compared across many peers' tables.
+     */
+    private final long middle;
+    private final int last;
     /** Arrays.hashCode of the bytes, computed on first use (0 until then), as String does: ids key hash maps. */
     private int hash;
 
@@ -30,6 +36,16 @@ public final class NodeId implements Comparable<NodeId> {
             p = (p << 8) | (bytes[i] & 0xff);
         }
         this.prefix = p;
+        long m = 0;
+        for (int i = Long.BYTES; i < 2 * Long.BYTES; i++) {
+            m = (m << 8) | (bytes[i] & 0xff);
+        }
+        this.middle = m;
+        int l = 0;
+        for (int i = 2 * Long.BYTES; i < LENGTH; i++) {
+            l = (l << 8) | (bytes[i] & 0xff);
+        }
+        this.last = l;
     }
 
     /** Wraps a copy of exactly {@link #LENGTH} bytes. */
@@ -98,25 +114,31 @@ public final class NodeId implements Comparable<NodeId> {
         if (pa != pb) {
             return Long.compareUnsigned(pa, pb) < 0 ? -1 : 1;
         }
-        for (int i = Long.BYTES; i < LENGTH; i++) {
-            int da = (bytes[i] ^ a.bytes[i]) & 0xff;
-            int db = (bytes[i] ^ b.bytes[i]) & 0xff;
-            if (da != db) {
-                return da < db ? -1 : 1;
-            }
+        long ma = middle ^ a.middle;
+        long mb = middle ^ b.middle;
+        if (ma != mb) {
+            return Long.compareUnsigned(ma, mb) < 0 ? -1 : 1;
+        }
+        int la = last ^ a.last;
+        int lb = last ^ b.last;
+        if (la != lb) {
+            return Integer.compareUnsigned(la, lb) < 0 ? -1 : 1;
         }
         return 0;
     }
 
     /** Length of the common prefix with {@code other} in bits (160 when equal). */
     public int commonPrefixLength(NodeId other) {
-        for (int i = 0; i < LENGTH; i++) {
-            int x = (bytes[i] ^ other.bytes[i]) & 0xff;
-            if (x != 0) {
-                return i * 8 + Integer.numberOfLeadingZeros(x) - 24;
-            }
+        long p = prefix ^ other.prefix;
+        if (p != 0) {
+            return Long.numberOfLeadingZeros(p);
         }
-        return BITS;
+        long m = middle ^ other.middle;
+        if (m != 0) {
+            return Long.SIZE + Long.numberOfLeadingZeros(m);
+        }
+        int l = last ^ other.last;
+        return l != 0 ? 2 * Long.SIZE + Integer.numberOfLeadingZeros(l) : BITS;
     }
 
     /** Bit {@code index} counted from the most significant bit (0) to the least (159). */
@@ -133,12 +155,16 @@ public final class NodeId implements Comparable<NodeId> {
         if (prefix != o.prefix) {
             return Long.compareUnsigned(prefix, o.prefix);
         }
-        return Arrays.compareUnsigned(bytes, o.bytes);
+        if (middle != o.middle) {
+            return Long.compareUnsigned(middle, o.middle);
+        }
+        return Integer.compareUnsigned(last, o.last);
     }
 
     @Override
     public boolean equals(Object o) {
-        return this == o || o instanceof NodeId other && prefix == other.prefix && Arrays.equals(bytes, other.bytes);
+        return this == o || o instanceof NodeId other && prefix == other.prefix && middle == other.middle
+                && last == other.last;
     }
 
     @Override

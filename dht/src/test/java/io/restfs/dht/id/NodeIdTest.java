@@ -9,14 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 class NodeIdTest {
-    /** Random ids, many sharing their first 8, 9 or 19 bytes, so both the prefix and the byte comparison decide. */
+    /**
+     * Random ids, many sharing their first 7-9, 15-17 or 19 bytes, so each of the three words an id is compared by
+     * (bytes 0-7, 8-15, 16-19) decides some pairs.
+     */
     private static NodeId[] ids(SplittableRandom random, int n) {
         byte[] base = new byte[NodeId.LENGTH];
         random.nextBytes(base);
         NodeId[] out = new NodeId[n];
         for (int i = 0; i < n; i++) {
             byte[] b = base.clone();
-            int from = new int[] {0, 7, 8, 9, 19}[random.nextInt(5)];
+            int from = new int[] {0, 7, 8, 9, 15, 16, 17, 19}[random.nextInt(8)];
             for (int j = from; j < NodeId.LENGTH; j++) {
                 b[j] = (byte) random.nextInt(256);
             }
@@ -58,6 +61,21 @@ class NodeIdTest {
         byte[] b = ids[0].toBytes();
         b[NodeId.LENGTH - 1] ^= 1;
         assertNotEquals(ids[0], NodeId.of(b), "ids differing in the last bit only");
+    }
+
+    @Test
+    void commonPrefixLengthCountsLeadingEqualBits() {
+        NodeId[] ids = ids(new SplittableRandom(7), 300);
+        for (NodeId a : ids) {
+            assertEquals(NodeId.BITS, a.commonPrefixLength(a));
+            for (NodeId b : ids) {
+                int expected = 0;
+                while (expected < NodeId.BITS && a.bit(expected) == b.bit(expected)) {
+                    expected++;
+                }
+                assertEquals(expected, a.commonPrefixLength(b), a + " vs " + b);
+            }
+        }
     }
 
     @Test
