@@ -28,7 +28,7 @@ public final class Membership {
         }
         idOfSlot[slot] = id;
         joinedAt[slot] = nowMillis;
-        long key = prefix(id);
+        long key = id.prefix();
         int pos = lowerBound(key);
         if (size == keys.length) {
             keys = Arrays.copyOf(keys, size * 2);
@@ -47,7 +47,7 @@ public final class Membership {
         if (id == null || joinedAt[slot] < 0) {
             throw new IllegalStateException("slot " + slot + " is not live");
         }
-        long key = prefix(id);
+        long key = id.prefix();
         int pos = lowerBound(key);
         while (pos < size && slots[pos] != slot) {
             pos++;
@@ -100,7 +100,7 @@ public final class Membership {
 
     /** As {@link #closest(NodeId, int, long)}, leaving out slot {@code exclude} (e.g. the node that asks). */
     public int[] closest(NodeId target, int k, long joinedBy, int exclude) {
-        long t = prefix(target);
+        long t = target.prefix();
         int pos = lowerBound(t);
         // Nodes sharing at least L leading bits with the target form one contiguous range of the sorted
         // keys, and each is closer than every node outside it; widen L's range until it holds k nodes.
@@ -185,14 +185,5 @@ public final class Membership {
             }
         }
         return lo;
-    }
-
-    /** The id's top 64 bits as an unsigned long. */
-    static long prefix(NodeId id) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = (v << 8) | id.byteAt(i);
-        }
-        return v;
     }
 }

@@ -4,6 +4,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -14,59 +15,61 @@ public final class NodeId implements Comparable<NodeId> {
     public static final int LENGTH = 20;
     public static final int BITS = LENGTH * 8;
 
-    private final byte[] bytes;
     /**
      * The first 64 bits, big-endian: XORed with another id's, they order almost every pair of distances without
-     * a look at the bytes, which matters where ids are compared by the thousand (lookups, routing tables).
+     * a look at the rest, which matters where ids are compared by the thousand (lookups, routing tables).
      */
     private final long prefix;
     /**
-     * Bytes 8-15 and 16-19, big-endian: with the prefix, comparisons and equality read only this object, never the
-     * byte array, whose first touch is a cache miss of its own where ids are compared across many peers' tables.
+     * Bytes 8-15 and 16-19, big-endian. The id is these three words and nothing else: equality, order, distance
+     * comparison and common-prefix length read one small object, where a byte array beside it was a second cache miss
+     * whenever ids met across many peers' tables (the lookup profile's top entry, NodeId.equals at 9%).
      */
     private final long middle;
     private final int last;
-    /** Arrays.hashCode of the bytes, computed on first use (0 until then), as String does: ids key hash maps. */
+    /** Arrays.hashCode of the 20 bytes, computed on first use (0 until then), as String does: ids key hash maps. */
     private int hash;
 
-    private NodeId(byte[] bytes) {
-        this.bytes = bytes;
+    private NodeId(long prefix, long middle, int last) {
+        this.prefix = prefix;
+        this.middle = middle;
+        this.last = last;
+    }
+
+    /** The id of exactly {@link #LENGTH} bytes, which are read and not kept. */
+    private static NodeId read(byte[] bytes) {
         long p = 0;
+        long m = 0;
+        int l = 0;
         for (int i = 0; i < Long.BYTES; i++) {
             p = (p << 8) | (bytes[i] & 0xff);
+            m = (m << 8) | (bytes[Long.BYTES + i] & 0xff);
         }
-        this.prefix = p;
-        long m = 0;
-        for (int i = Long.BYTES; i < 2 * Long.BYTES; i++) {
-            m = (m << 8) | (bytes[i] & 0xff);
-        }
-        this.middle = m;
-        int l = 0;
         for (int i = 2 * Long.BYTES; i < LENGTH; i++) {
             l = (l << 8) | (bytes[i] & 0xff);
         }
-        this.last = l;
+        return new NodeId(p, m, l);
     }
 
-    /** Wraps a copy of exactly {@link #LENGTH} bytes. */
+    /** The id of exactly {@link #LENGTH} bytes (copied: later changes to the array do not change the id). */
     public static NodeId of(byte[] bytes) {
         if (bytes.length != LENGTH) {
             throw new IllegalArgumentException("node id must be " + LENGTH + " bytes, got " + bytes.length);
         }
-        return new NodeId(bytes.clone());
+        return read(bytes);
     }
 
     public static NodeId fromHex(String hex) {
         if (hex.length() != LENGTH * 2) {
             throw new IllegalArgumentException("node id must be " + (LENGTH * 2) + " hex digits, got " + hex.length());
         }
-        return new NodeId(HexFormat.of().parseHex(hex));
+        return read(HexFormat.of().parseHex(hex));
     }
 
     public static NodeId random(RandomGenerator random) {
         byte[] b = new byte[LENGTH];
         random.nextBytes(b);
-        return new NodeId(b);
+        return read(b);
     }
 
     /** SHA-1 of the input: the BEP 44 target of an item, and the id derived from a node's public key. */
@@ -76,14 +79,22 @@ public final class NodeId implements Comparable<NodeId> {
             for (byte[] part : parts) {
                 md.update(part);
             }
-            return new NodeId(md.digest());
+            return read(md.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError("every JDK has SHA-1", e);
         }
     }
 
     public byte[] toBytes() {
-        return bytes.clone();
+        byte[] b = new byte[LENGTH];
+        for (int i = 0; i < Long.BYTES; i++) {
+            b[i] = (byte) (prefix >>> (56 - 8 * i));
+            b[Long.BYTES + i] = (byte) (middle >>> (56 - 8 * i));
+        }
+        for (int i = 0; i < LENGTH - 2 * Long.BYTES; i++) {
+            b[2 * Long.BYTES + i] = (byte) (last >>> (24 - 8 * i));
+        }
+        return b;
     }
 
     /** The id's first 64 bits as an unsigned big-endian number. */
@@ -91,17 +102,30 @@ public final class NodeId implements Comparable<NodeId> {
         return prefix;
     }
 
+    /** Bytes 8 to 15 as an unsigned big-endian number. */
+    public long middle() {
+        return middle;
+    }
+
+    /** Bytes 16 to 19 as an unsigned big-endian number. */
+    public long last() {
+        return Integer.toUnsignedLong(last);
+    }
+
     public int byteAt(int i) {
-        return bytes[i] & 0xff;
+        Objects.checkIndex(i, LENGTH);
+        if (i < Long.BYTES) {
+            return (int) (prefix >>> (56 - 8 * i)) & 0xff;
+        }
+        if (i < 2 * Long.BYTES) {
+            return (int) (middle >>> (56 - 8 * (i - Long.BYTES))) & 0xff;
+        }
+        return (last >>> (24 - 8 * (i - 2 * Long.BYTES))) & 0xff;
     }
 
     /** XOR distance to {@code other}, itself an id-sized value ordered like any id. */
     public NodeId distance(NodeId other) {
-        byte[] d = new byte[LENGTH];
-        for (int i = 0; i < LENGTH; i++) {
-            d[i] = (byte) (bytes[i] ^ other.bytes[i]);
-        }
-        return new NodeId(d);
+        return new NodeId(prefix ^ other.prefix, middle ^ other.middle, last ^ other.last);
     }
 
     /**
@@ -143,11 +167,18 @@ public final class NodeId implements Comparable<NodeId> {
 
     /** Bit {@code index} counted from the most significant bit (0) to the least (159). */
     public boolean bit(int index) {
-        return (bytes[index >>> 3] & (0x80 >>> (index & 7))) != 0;
+        Objects.checkIndex(index, BITS);
+        if (index < Long.SIZE) {
+            return (prefix << index) < 0;
+        }
+        if (index < 2 * Long.SIZE) {
+            return (middle << (index - Long.SIZE)) < 0;
+        }
+        return (last << (index - 2 * Long.SIZE)) < 0;
     }
 
     public String toHex() {
-        return HexFormat.of().formatHex(bytes);
+        return HexFormat.of().formatHex(toBytes());
     }
 
     @Override
@@ -171,7 +202,7 @@ public final class NodeId implements Comparable<NodeId> {
     public int hashCode() {
         int h = hash;
         if (h == 0) {
-            h = Arrays.hashCode(bytes);
+            h = Arrays.hashCode(toBytes());
             hash = h;
         }
         return h;

@@ -26,11 +26,9 @@ final class PeerInfoDirectory {
     }
 
     void put(NodeId id, RestfsNodeInfo info) {
-        long middle = middle(id);
-        long tail = tail(id);
-        int slot = ids.find(id.prefix(), middle, tail);
+        int slot = find(id);
         if (slot == LruSlots.NONE) {
-            slot = ids.add(id.prefix(), middle, tail);
+            slot = ids.add(id.prefix(), id.middle(), id.last());
             if (slot >= infos.length) {
                 infos = Arrays.copyOf(infos, ids.capacity());
             }
@@ -62,24 +60,6 @@ final class PeerInfoDirectory {
     }
 
     private int find(NodeId id) {
-        return ids.find(id.prefix(), middle(id), tail(id));
-    }
-
-    /** Bytes 8 to 15 of the 20-byte id (the first 8 are its prefix). */
-    private static long middle(NodeId id) {
-        long v = 0;
-        for (int i = 8; i < 16; i++) {
-            v = (v << 8) | id.byteAt(i);
-        }
-        return v;
-    }
-
-    /** Bytes 16 to 19. */
-    private static long tail(NodeId id) {
-        long v = 0;
-        for (int i = 16; i < NodeId.LENGTH; i++) {
-            v = (v << 8) | id.byteAt(i);
-        }
-        return v;
+        return ids.find(id.prefix(), id.middle(), id.last());
     }
 }

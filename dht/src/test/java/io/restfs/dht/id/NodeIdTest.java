@@ -5,8 +5,10 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class NodeIdTest {
     /**
@@ -79,11 +81,42 @@ class NodeIdTest {
     }
 
     @Test
-    void thePrefixIsTheFirst64BitsBigEndian() {
+    void theBytesComeBackAsGivenWithTheHashOfTheArray() {
+        SplittableRandom random = new SplittableRandom(11);
+        for (int n = 0; n < 200; n++) {
+            byte[] b = new byte[NodeId.LENGTH];
+            random.nextBytes(b);
+            NodeId id = NodeId.of(b);
+            assertArrayEquals(b, id.toBytes());
+            assertEquals(Arrays.hashCode(b), id.hashCode(), "the hash of the bytes, as hash maps have always seen it");
+            assertEquals(java.util.HexFormat.of().formatHex(b), id.toHex());
+            assertEquals(id, NodeId.fromHex(id.toHex()));
+            for (int i = 0; i < NodeId.LENGTH; i++) {
+                assertEquals(b[i] & 0xff, id.byteAt(i));
+            }
+            for (int i = 0; i < NodeId.BITS; i++) {
+                assertEquals((b[i >>> 3] & (0x80 >>> (i & 7))) != 0, id.bit(i), "bit " + i);
+            }
+            b[random.nextInt(NodeId.LENGTH)] ^= 1;
+            assertNotEquals(id, NodeId.of(b), "the id does not share the caller's array");
+        }
+        NodeId id = NodeId.random(random);
+        assertThrows(IndexOutOfBoundsException.class, () -> id.byteAt(NodeId.LENGTH));
+        assertThrows(IndexOutOfBoundsException.class, () -> id.bit(-1));
+        assertThrows(IndexOutOfBoundsException.class, () -> id.bit(NodeId.BITS));
+    }
+
+    @Test
+    void theWordsAreTheBytesBigEndian() {
         byte[] b = new byte[NodeId.LENGTH];
         for (int i = 0; i < b.length; i++) {
             b[i] = (byte) (0xF0 + i);
         }
-        assertEquals(0xF0F1F2F3F4F5F6F7L, NodeId.of(b).prefix());
+        NodeId id = NodeId.of(b);
+        assertEquals(0xF0F1F2F3F4F5F6F7L, id.prefix());
+        assertEquals(0xF8F9FAFBFCFDFEFFL, id.middle());
+        assertEquals(0x00010203L, id.last());
+        b[16] = (byte) 0xFF;
+        assertEquals(0xFF010203L, NodeId.of(b).last(), "unsigned");
     }
 }
