@@ -88,6 +88,21 @@ class SimulationTest {
         assertTrue(r.converged());
     }
 
+    @Test
+    void aNetworkSplitLongEnoughForEachSideToDropTheOtherStillHeals() {
+        // Twenty minutes: each side finds the other silent, and every table ends up holding only its own side.
+        SimOptions o = new SimOptions(300, 25 * MINUTE, Churn.NONE, LatencyModel.parse("uniform:10ms..100ms"), 0,
+                List.of(Partition.parse("at=1m,for=20m,groups=2")), List.of("lookups:1/min"), 3, 20, 3, 2 * MINUTE,
+                MINUTE);
+        SimResult r = Simulation.run(o, line -> { });
+        List<Metrics.Interval> rows = r.metrics().intervals();
+        assertTrue(rate(rows.get(15)) < 0.2, "split: " + rate(rows.get(15)));
+        // Healed at minute 21; lost contacts are pinged again one a minute, and one answer is a bridge.
+        double after = (rate(rows.get(23)) + rate(rows.get(24))) / 2;
+        assertTrue(after > 0.99, "after healing: " + after);
+        assertTrue(r.converged());
+    }
+
     private static double rate(Metrics.Interval row) {
         assertTrue(row.lookups > 50, "lookups in the minute at " + row.startMillis + ": " + row.lookups);
         return (double) row.found / row.lookups;

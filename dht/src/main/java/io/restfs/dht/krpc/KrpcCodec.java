@@ -200,6 +200,8 @@ public final class KrpcCodec {
                 return put(tid, sender, a);
             case KrpcQuery.RESTFS_INFO:
                 return new RestfsInfoQuery(tid, sender);
+            case KrpcQuery.RESTFS_SILENT:
+                return new RestfsSilentQuery(tid, sender, id(a, "target"));
             default:
                 return new UnknownQuery(tid, sender, method);
         }
@@ -480,7 +482,7 @@ public final class KrpcCodec {
         n += keySize(2) + ID_SIZE;
         if (query instanceof PingQuery || query instanceof RestfsInfoQuery || query instanceof UnknownQuery) {
             return n;
-        } else if (query instanceof FindNodeQuery) {
+        } else if (query instanceof FindNodeQuery || query instanceof RestfsSilentQuery) {
             return n + keySize(6) + ID_SIZE;
         } else if (query instanceof GetPeersQuery) {
             return n + keySize(9) + ID_SIZE;
@@ -629,6 +631,8 @@ public final class KrpcCodec {
             // id only
         } else if (query instanceof FindNodeQuery f) {
             w.key("target").string(f.target().toBytes());
+        } else if (query instanceof RestfsSilentQuery q) {
+            w.key("target").string(q.silent().toBytes());
         } else if (query instanceof GetPeersQuery g) {
             w.key("info_hash").string(g.infoHash().toBytes());
         } else if (query instanceof AnnouncePeerQuery a) {

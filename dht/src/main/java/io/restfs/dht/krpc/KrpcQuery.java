@@ -8,8 +8,8 @@ import io.restfs.dht.id.NodeId;
  */
 public sealed interface KrpcQuery extends KrpcMessage
         permits PingQuery, FindNodeQuery, GetPeersQuery, AnnouncePeerQuery, GetQuery, PutImmutableQuery,
-        PutMutableQuery, RestfsInfoQuery, UnknownQuery {
-    /** BEP 5 method names, BEP 44's get and put, and the restfs extension. */
+        PutMutableQuery, RestfsInfoQuery, RestfsSilentQuery, UnknownQuery {
+    /** BEP 5 method names, BEP 44's get and put, and the restfs extensions. */
     String PING = "ping";
     String FIND_NODE = "find_node";
     String GET_PEERS = "get_peers";
@@ -17,6 +17,7 @@ public sealed interface KrpcQuery extends KrpcMessage
     String GET = "get";
     String PUT = "put";
     String RESTFS_INFO = "restfs_info";
+    String RESTFS_SILENT = "restfs_silent";
 
     /** The querying node's id ("a"."id"). */
     NodeId sender();

@@ -10,7 +10,8 @@ import java.util.Set;
  */
 public record UnknownQuery(TransactionId transactionId, NodeId sender, String method, boolean readOnly)
         implements KrpcQuery {
-    private static final Set<String> KNOWN = Set.of(PING, FIND_NODE, GET_PEERS, ANNOUNCE_PEER, GET, PUT, RESTFS_INFO);
+    private static final Set<String> KNOWN = Set.of(PING, FIND_NODE, GET_PEERS, ANNOUNCE_PEER, GET, PUT, RESTFS_INFO,
+            RESTFS_SILENT);
 
     public UnknownQuery {
         Checks.present(transactionId, "transaction id");

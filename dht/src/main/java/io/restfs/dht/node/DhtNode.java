@@ -28,6 +28,7 @@ import io.restfs.dht.krpc.PutImmutableQuery;
 import io.restfs.dht.krpc.PutMutableQuery;
 import io.restfs.dht.krpc.RestfsInfoQuery;
 import io.restfs.dht.krpc.RestfsNodeInfo;
+import io.restfs.dht.krpc.RestfsSilentQuery;
 import io.restfs.dht.krpc.TransactionId;
 import io.restfs.dht.krpc.UnknownQuery;
 import io.restfs.dht.lookup.Lookup;
@@ -49,6 +50,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -96,6 +98,18 @@ public final class DhtNode {
      */
     static final long NEIGHBOUR_SILENCE_MILLIS = 5 * 60_000L;
     static final int NEIGHBOURS_PER_K = 2;
+    /**
+     * A report that a contact of ours is silent (restfs_silent) makes us ping it only once we have not heard from it
+     * for this long: a peer we heard from a moment ago is most likely alive, and the bound limits what reports about a
+     * live peer can make us send it.
+     */
+    static final long SILENT_REPORT_MIN_SILENCE_MILLIS = 5_000;
+    /**
+     * Contacts that went bad are remembered, the latest {@link #MAX_LOST_CONTACTS}, for this long, and pinged again
+     * now and then (see {@link #retryLost}): enough for one of them to bridge a healed partition.
+     */
+    static final long LOST_CONTACT_MILLIS = 60 * 60_000L;
+    static final int MAX_LOST_CONTACTS = 16;
     static final long CHURN_SEEN_MILLIS = RoutingTable.QUESTIONABLE_AFTER_MILLIS;
     /** First retry of a bootstrap that reached nobody: a few seconds, long enough for a restarting peer. */
     static final long BOOTSTRAP_RETRY_FIRST_MILLIS = 5_000;
@@ -134,6 +148,8 @@ public final class DhtNode {
     /** When a call to a known peer last went unanswered through all its sends (see {@link #CHURN_SEEN_MILLIS}). */
     private long lastUnansweredMillis = Long.MIN_VALUE / 2;
     private final TreeMap<NodeId, Cancellable> published = new TreeMap<>();
+    /** Contacts that went bad, oldest first, each with when (see {@link #retryLost}). */
+    private final ArrayDeque<LostContact> lost = new ArrayDeque<>();
     /** Peers known dead (see {@link #forget}), each with the time its exclusion ends; oldest first. */
     private final LinkedHashMap<NodeId, Long> forgotten = new LinkedHashMap<>();
     private volatile long freeBytes;
@@ -152,6 +168,8 @@ public final class DhtNode {
     private boolean closed;
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
     private final CompletableFuture<Void> readyFuture = new CompletableFuture<>();
+
+    private record LostContact(NodeId id, InetSocketAddress address, long lostAtMillis) { }
 
     private DhtNode(DhtConfig config, Ed25519KeyPair key, Environment env, Transport transport, StateStore state) {
         this.config = config;
@@ -517,12 +535,62 @@ public final class DhtNode {
      * departed node is so bad, replaced, and left out of our find_node answers within seconds of its first missed
      * call, where before it stayed a good contact that we handed out for up to 15 minutes (measured in the simulator:
      * most lookups of a 1,000-node network with sessions of median 1 hour met several departed nodes, each costing a
-     * hard timeout). A live peer that was only slow or unlucky answers the ping and is good again.
+     * hard timeout). A live peer that was only slow or unlucky answers the ping and is good again. One that goes bad
+     * is remembered and pinged again later (see {@link #retryLost}).
      */
     private void unanswered(NodeId peer) {
         lastUnansweredMillis = env.clock().nowMillis();
+        Optional<Contact> before = table.get(peer).filter(c -> c.liveness() != Liveness.BAD);
         table.failed(peer);
-        table.get(peer).filter(c -> c.liveness() != Liveness.BAD).ifPresent(this::pingContact);
+        Optional<Contact> after = table.get(peer).filter(c -> c.liveness() != Liveness.BAD);
+        if (after.isPresent()) {
+            pingContact(after.get());
+        } else if (before.isPresent()) {
+            rememberLost(before.get());
+        }
+    }
+
+    /** A contact just went bad: kept among the {@link #MAX_LOST_CONTACTS} latest for {@link #retryLost}. */
+    private void rememberLost(Contact c) {
+        lost.removeIf(l -> l.id().equals(c.id()));
+        lost.addLast(new LostContact(c.id(), c.address(), env.clock().nowMillis()));
+        while (lost.size() > MAX_LOST_CONTACTS) {
+            lost.removeFirst();
+        }
+    }
+
+    /**
+     * Pings the contact lost longest ago, one a maintenance pass, once each, round the list; an answer brings it back
+     * into the table (every answer is observed). This is how a network that was split heals: while it is, each side
+     * finds the other silent and drops it, and once every table holds only its own side, nothing else would ever
+     * send a packet across again (simulated: 300 nodes split in two for 20 minutes stayed split, every lookup
+     * missing the other half, for as long as the run went on). Under churn most lost contacts are departed nodes,
+     * one unanswered ping a minute each node.
+     */
+    private void retryLost(long now) {
+        while (!lost.isEmpty()) {
+            LostContact l = lost.removeFirst();
+            if (now - l.lostAtMillis() > LOST_CONTACT_MILLIS || isForgotten(l.id())
+                    || table.get(l.id()).filter(c -> c.liveness() != Liveness.BAD).isPresent()) {
+                continue;
+            }
+            lost.addLast(l);
+            rpc.call(l.address(), l.id(), t -> new PingQuery(t, id), 1, new RpcCallback() {
+                @Override
+                public void onResponse(KrpcResponse response, long rttMillis) {
+                    lost.removeIf(x -> x.id().equals(l.id()));
+                }
+
+                @Override
+                public void onError(KrpcError error) {
+                }
+
+                @Override
+                public void onTimeout() {
+                }
+            });
+            return;
+        }
     }
 
     /**
@@ -698,6 +766,7 @@ public final class DhtNode {
                 }
             }
         }
+        retryLost(now);
         List<Contact> questionable = table.questionable();
         for (int i = 0; i < questionable.size() && i < QUESTIONABLE_PINGS_PER_PASS; i++) {
             pingContact(questionable.get(i));
@@ -776,6 +845,30 @@ public final class DhtNode {
         if (c.lastResponseMillis() == Contact.NEVER) {
             pingContact(c);
         }
+    }
+
+    /**
+     * A lookup's candidate stayed silent through all its sends: tell a peer whose answer named it (restfs_silent; the
+     * lookup calls this for each of the first three), which checks it with a ping of its own. That peer would
+     * otherwise go on handing the departed node out to every lookup near it until its own next ping of it, minutes
+     * later (see {@link #NEIGHBOUR_SILENCE_MILLIS}). One try, no answer awaited: a lost report costs only the speed-up.
+     */
+    private void reportSilent(NodeInfo silent, NodeInfo namedBy) {
+        rpc.call(namedBy.address(), namedBy.id(), t -> new RestfsSilentQuery(t, id, silent.id()), 1,
+                RpcCallback.IGNORE);
+    }
+
+    /**
+     * A peer reports that {@code silent}, which we handed out, did not answer it. Its word is not taken: when the
+     * contact is in our table and has been silent for {@link #SILENT_REPORT_MIN_SILENCE_MILLIS}, we ping it; a
+     * departed node then fails that ping and is bad within seconds, a live one answers and stays. At most one ping
+     * per contact is in flight, and its answer restarts the silence, so reports about a live peer, true or forged,
+     * cost it at most one ping per {@link #SILENT_REPORT_MIN_SILENCE_MILLIS}.
+     */
+    private void checkSilent(NodeId silent, long now) {
+        table.get(silent)
+                .filter(c -> c.liveness() != Liveness.BAD && now - c.lastSeenMillis() >= SILENT_REPORT_MIN_SILENCE_MILLIS)
+                .ifPresent(this::pingContact);
     }
 
     private void pingContact(Contact c) {
@@ -937,7 +1030,7 @@ public final class DhtNode {
                     public void onSoftTimeout() {
                         callback.onSoftTimeout();
                     }
-                }), env.clock(), this::isForgotten, f::complete);
+                }), env.clock(), this::isForgotten, this::reportSilent, f::complete);
         lookup.start(seeds(target));
         return f;
     }
@@ -1130,6 +1223,10 @@ public final class DhtNode {
             }
             return store(t, new Item.Mutable(q.publicKey(), q.salt(), q.seq(), q.value(), q.signature()), from,
                     q.cas());
+        }
+        if (query instanceof RestfsSilentQuery q) {
+            checkSilent(q.silent(), now);
+            return KrpcResponse.of(t, id);
         }
         if (query instanceof RestfsInfoQuery) {
             return KrpcResponse.builder(t, id).restfsInfo(ownInfo()).build();

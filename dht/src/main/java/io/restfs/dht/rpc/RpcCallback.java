@@ -8,6 +8,21 @@ import io.restfs.dht.krpc.KrpcResponse;
  * a soft timeout may come first (a lookup frees the peer's slot then, and still takes a late answer).
  */
 public interface RpcCallback {
+    /** For a call whose outcome does not matter to the caller (the engine still counts it). */
+    RpcCallback IGNORE = new RpcCallback() {
+        @Override
+        public void onResponse(KrpcResponse response, long rttMillis) {
+        }
+
+        @Override
+        public void onError(KrpcError error) {
+        }
+
+        @Override
+        public void onTimeout() {
+        }
+    };
+
     void onResponse(KrpcResponse response, long rttMillis);
 
     void onError(KrpcError error);

@@ -377,8 +377,10 @@ public final class RpcEngine {
         }
         pending.remove(p.tid);
         timeoutCount++;
-        listener.onUnanswered(p.expected, p.to);
+        // The caller hears first, so what the node does about the silence (a second-chance ping of a table member)
+        // is not taken for a duplicate of the call that just ended when that call was itself a ping.
         p.callback.onTimeout();
+        listener.onUnanswered(p.expected, p.to);
     }
 
     private void onPacket(InetSocketAddress from, byte[] packet) {

@@ -265,6 +265,16 @@ class KrpcCodecGoldenTest {
     }
 
     @Test
+    void decodesAndEncodesRestfsSilentReportAndRefusesOneWithoutTarget() {
+        String packet = "d1:ad2:id20:abcdefghij01234567896:target20:mnopqrstuvwxyz123456e1:q13:restfs_silent1:t2:aa1:y1:qe";
+        assertEquals(new RestfsSilentQuery(AA, ABC, MNO), decoded(packet));
+        assertEncodesTo(packet, new RestfsSilentQuery(AA, ABC, MNO));
+        KrpcDecodeResult result = codec.decode(ascii("d1:ad2:id20:abcdefghij0123456789e1:q13:restfs_silent1:t2:aa1:y1:qe"));
+        KrpcError reply = assertInstanceOf(KrpcDecodeResult.Malformed.class, result).reply().orElseThrow();
+        assertEquals(KrpcError.PROTOCOL, reply.code());
+    }
+
+    @Test
     void decodesUnknownMethodSoTheNodeCanAnswer204() {
         String packet = "d1:ad2:id20:abcdefghij0123456789e1:q11:sample_info1:t2:aa1:y1:qe";
         assertEquals(new UnknownQuery(AA, ABC, "sample_info"), decoded(packet));

@@ -29,7 +29,7 @@ final class RandomMessages {
     }
 
     KrpcMessage any() {
-        int kind = random.nextInt(12);
+        int kind = random.nextInt(13);
         TransactionId t = TransactionId.of(bytes(random.nextInt(KrpcLimits.MAX_TRANSACTION_ID_BYTES + 1)));
         NodeId id = nodeId();
         KrpcMessage m = switch (kind) {
@@ -46,6 +46,7 @@ final class RandomMessages {
             case 8 -> new UnknownQuery(t, id, "x_" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36));
             case 9 -> new KrpcError(t, random.nextInt(), text(),
                     random.nextBoolean() ? Optional.of(address(random.nextBoolean())) : Optional.empty());
+            case 10 -> new RestfsSilentQuery(t, id, nodeId());
             default -> response(t, id);
         };
         // A quarter of the queries come from a BEP 43 read-only node.

@@ -125,6 +125,40 @@ class LookupInMemoryTest {
     }
 
     @Test
+    void aLookupTellsWhoNamedEachDepartedCandidateAndThatPeerStopsHandingItOutWithinSeconds() {
+        MemoryCluster cluster = new MemoryCluster(19, DhtConfig.defaults(), 5, 20);
+        cluster.grow(150);
+        DhtNode from = cluster.nodes.get(0);
+        NodeId target = NodeId.random(cluster.seeds);
+        List<DhtNode> others = cluster.nodes.subList(1, cluster.nodes.size());
+        List<NodeId> dead = killClosest(cluster, target, others, 3);
+        List<DhtNode> holders = others.stream().filter(n -> !dead.contains(n.id())).toList();
+        int before = deadHandedOut(cluster, holders, dead);
+        assertTrue(before >= 10, "the departed are in their neighbours' tables: " + before);
+
+        LookupResult r = cluster.await(from.lookup(target), 60_000);
+        assertTrue(r.timeouts() >= 3, "met the departed: " + r);
+        long reports = cluster.await(from.stats(), 1_000).rpc().sentByMethod().getOrDefault("restfs_silent", 0L);
+        // Each to at most the first three candidates that named it (one from our own table may have no namer).
+        assertTrue(reports >= r.timeouts() && reports <= 3L * r.timeouts(),
+                reports + " reports for " + r.timeouts() + " timeouts");
+        // Each report is checked with a ping that goes unanswered, then its second chance: bad within seconds.
+        cluster.time.advance(10_000);
+        assertEquals(before - reports, deadHandedOut(cluster, holders, dead),
+                "every peer told stopped handing its departed contact out; the others, untold, did not yet");
+    }
+
+    /** How many (holder, departed node) pairs there are where the holder would still hand the departed node out. */
+    private static int deadHandedOut(MemoryCluster cluster, List<DhtNode> holders, List<NodeId> dead) {
+        int n = 0;
+        for (DhtNode h : holders) {
+            n += (int) cluster.await(h.contacts(), 1_000).stream()
+                    .filter(c -> dead.contains(c.id()) && c.liveness() != Liveness.BAD).count();
+        }
+        return n;
+    }
+
+    @Test
     void forgottenPeersAreNeverQueriedUntilTheyShowUpThemselves() {
         MemoryCluster cluster = new MemoryCluster(11, DhtConfig.defaults(), 5, 20);
         cluster.grow(12);

@@ -13,6 +13,7 @@ import io.restfs.dht.krpc.PingQuery;
 import io.restfs.dht.krpc.PutImmutableQuery;
 import io.restfs.dht.krpc.RestfsInfoQuery;
 import io.restfs.dht.krpc.RestfsNodeInfo;
+import io.restfs.dht.krpc.RestfsSilentQuery;
 import io.restfs.dht.krpc.TransactionId;
 import io.restfs.dht.routing.Contact;
 import io.restfs.dht.routing.PeerKind;
@@ -148,6 +149,77 @@ class PeerProtocolTest {
         KrpcResponse answer = assertInstanceOf(KrpcResponse.class, asker.received.get(0));
         assertTrue(answer.nodes().stream().anyMatch(n -> n.id().equals(mainlineId)),
                 "handed out in find_node answers: " + answer.nodes());
+    }
+
+    @Test
+    void aReportThatAContactIsSilentIsCheckedWithAPingOfOurOwn() {
+        DhtNode node = cluster.add();
+        RawPeer contact = answeringPeer();
+        NodeId contactId = contact.id;
+        cluster.await(node.ping(contact.transport.localAddress()), 10_000);
+        RawPeer reporter = answeringPeer();
+        NodeId reporterId = reporter.id;
+        cluster.time.advance(30_000);
+        long pings = pingsReceived(contact);
+
+        reporter.send(node.localAddress(), new RestfsSilentQuery(TransactionId.ofShort(1), reporterId, contactId));
+        cluster.time.advance(1_000);
+        assertEquals(KrpcResponse.of(TransactionId.ofShort(1), node.id()), reporter.received.get(0));
+        assertEquals(pings + 1, pingsReceived(contact), "not taken on trust: checked with a ping");
+        assertEquals(io.restfs.dht.routing.Liveness.GOOD, contact(node, contactId).orElseThrow().liveness(),
+                "a live contact answers and stays");
+
+        // Heard from a moment ago (the ping's answer): another report, forged or not, costs it nothing more.
+        reporter.send(node.localAddress(), new RestfsSilentQuery(TransactionId.ofShort(2), reporterId, contactId));
+        // A report about a node we do not hold is answered and ignored.
+        reporter.send(node.localAddress(), new RestfsSilentQuery(TransactionId.ofShort(3), reporterId,
+                NodeId.random(cluster.seeds)));
+        cluster.time.advance(1_000);
+        assertEquals(3, reporter.received.size(), "both answered");
+        assertEquals(pings + 1, pingsReceived(contact), "no second ping within 5 s of its answer");
+
+        // It departs: a report now makes it bad within seconds, where unreported it would stay good for 15 minutes.
+        cluster.network.setDown(contact.transport.localAddress(), true);
+        cluster.time.advance(10_000);
+        assertEquals(io.restfs.dht.routing.Liveness.GOOD, contact(node, contactId).orElseThrow().liveness());
+        reporter.send(node.localAddress(), new RestfsSilentQuery(TransactionId.ofShort(4), reporterId, contactId));
+        cluster.time.advance(10_000);
+        assertEquals(io.restfs.dht.routing.Liveness.BAD, contact(node, contactId).orElseThrow().liveness(),
+                "departed: the ping and its second chance unanswered, bad within 10 s of the report");
+    }
+
+    @Test
+    void aContactThatWentBadIsPingedAgainLaterAndBackOnceItAnswers() {
+        // As when a network split heals: the contact was unreachable long enough to go bad, and sends nothing itself.
+        DhtNode node = cluster.add();
+        RawPeer contact = answeringPeer();
+        NodeId contactId = contact.id;
+        cluster.await(node.ping(contact.transport.localAddress()), 10_000);
+        RawPeer reporter = answeringPeer();
+        NodeId reporterId = reporter.id;
+        cluster.time.advance(30_000);
+        cluster.network.setDown(contact.transport.localAddress(), true);
+        reporter.send(node.localAddress(), new RestfsSilentQuery(TransactionId.ofShort(1), reporterId, contactId));
+        cluster.time.advance(10_000);
+        assertEquals(io.restfs.dht.routing.Liveness.BAD, contact(node, contactId).orElseThrow().liveness());
+
+        cluster.network.setDown(contact.transport.localAddress(), false);
+        long pings = pingsReceived(contact);
+        cluster.time.advance(2 * DhtConfig.DEFAULT_MAINTENANCE_MILLIS);
+        assertTrue(pingsReceived(contact) > pings, "pinged again by a maintenance pass");
+        assertEquals(io.restfs.dht.routing.Liveness.GOOD, contact(node, contactId).orElseThrow().liveness(),
+                "answered: good again");
+    }
+
+    /** A peer that answers every query but restfs_info (a Mainline node as far as restfs is concerned). */
+    private RawPeer answeringPeer() {
+        NodeId peerId = NodeId.random(cluster.seeds);
+        return new RawPeer(peerId, cluster.network.attach(cluster.network.nextAddress()),
+                q -> q instanceof RestfsInfoQuery ? null : KrpcResponse.of(q.transactionId(), peerId));
+    }
+
+    private static long pingsReceived(RawPeer peer) {
+        return peer.queries.stream().filter(q -> q instanceof PingQuery).count();
     }
 
     @Test
