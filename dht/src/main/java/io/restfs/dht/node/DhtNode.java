@@ -111,6 +111,17 @@ public final class DhtNode {
     static final long LOST_CONTACT_MILLIS = 60 * 60_000L;
     static final int MAX_LOST_CONTACTS = 16;
     static final long CHURN_SEEN_MILLIS = RoutingTable.QUESTIONABLE_AFTER_MILLIS;
+    /**
+     * While churn shows, a lookup query gets at most this many sends instead of {@link DhtConfig#lookupAttempts()}
+     * (3), each waiting one timeout (see {@link RpcEngine#callInLookup}): silence then most likely means a departed
+     * peer, which holds the lookup's result until its last send times out. Without churn, silence means lost packets,
+     * and a live peer of the k closest whose every send is lost makes the answer wrong. Simulated, 2,000 nodes: with
+     * 1% loss two sends (the second after twice the timeout) left 0.83% of lookups without one of the true k
+     * closest, three sends 0.02%; with sessions of median 1 hour three sends always (with back-off) slowed the slowest
+     * lookups (p99 1.2 -> 1.9 s) and more of them missed a membership change (strict success 99.47 -> 99.27%), while
+     * two under churn and three otherwise, without back-off, gave 99.51% and p99 1.2 s.
+     */
+    static final int CHURN_LOOKUP_ATTEMPTS = 2;
     /** First retry of a bootstrap that reached nobody: a few seconds, long enough for a restarting peer. */
     static final long BOOTSTRAP_RETRY_FIRST_MILLIS = 5_000;
     /**
@@ -596,8 +607,7 @@ public final class DhtNode {
     /**
      * Whether peers are seen leaving: a call to a known peer went unanswered through all its sends within {@link
      * #CHURN_SEEN_MILLIS}. Then silence more likely means a departed peer than a lost packet: the 2k closest members
-     * are pinged sooner and a lookup's retry to a silent candidate does not back off (see {@link
-     * RpcEngine#callInLookup}).
+     * are pinged sooner and a lookup query gets {@link #CHURN_LOOKUP_ATTEMPTS} sends instead of three.
      */
     private boolean churnSeen() {
         return env.clock().nowMillis() - lastUnansweredMillis < CHURN_SEEN_MILLIS;
@@ -1005,9 +1015,9 @@ public final class DhtNode {
     private CompletableFuture<LookupResult> runLookup(NodeId target, Function<TransactionId, KrpcQuery> query,
                                                       java.util.function.BiConsumer<NodeInfo, KrpcResponse> seen) {
         CompletableFuture<LookupResult> f = new CompletableFuture<>();
-        boolean backOff = !churnSeen();
+        int attempts = churnSeen() ? Math.min(config.lookupAttempts(), CHURN_LOOKUP_ATTEMPTS) : config.lookupAttempts();
         Lookup lookup = new Lookup(target, id, config.k(), config.alpha(), (node, callback) ->
-                rpc.callInLookup(node.address(), node.id(), query, config.lookupAttempts(), backOff, new RpcCallback() {
+                rpc.callInLookup(node.address(), node.id(), query, attempts, new RpcCallback() {
                     @Override
                     public void onResponse(KrpcResponse response, long rttMillis) {
                         if (response.responder().equals(node.id())) {

@@ -103,17 +103,18 @@ public final class RpcEngine {
         final KrpcQuery query;
         final int size;
         final int attempts;
-        /** A lookup query: a peer never measured gets the timeout everyone's round trips suggest (see anyPeer). */
+        /**
+         * A lookup query: a peer never measured gets the timeout everyone's round trips suggest (see anyPeer), and
+         * each retry waits as long as the first send; other calls' retries wait twice as long each time (Karn).
+         */
         final boolean lookup;
-        /** Each retry waits twice as long as the send before it (Karn); otherwise as long as the first. */
-        final boolean backOff;
         final RpcCallback callback;
         int attempt;
         long sentAt;
         Cancellable timer;
 
         Pending(int tid, InetSocketAddress to, NodeId expected, String method, byte[] packet, KrpcQuery query,
-                int size, int attempts, boolean lookup, boolean backOff, RpcCallback callback) {
+                int size, int attempts, boolean lookup, RpcCallback callback) {
             this.tid = tid;
             this.to = to;
             this.expected = expected;
@@ -122,7 +123,6 @@ public final class RpcEngine {
             this.query = query;
             this.size = size;
             this.lookup = lookup;
-            this.backOff = backOff;
             this.attempts = attempts;
             this.callback = callback;
         }
@@ -185,7 +185,7 @@ public final class RpcEngine {
      */
     public void call(InetSocketAddress to, NodeId expected, Function<TransactionId, KrpcQuery> query, int attempts,
                      RpcCallback callback) {
-        call(to, expected, query, attempts, false, true, callback);
+        call(to, expected, query, attempts, false, callback);
     }
 
     /**
@@ -195,20 +195,19 @@ public final class RpcEngine {
      * the initial timeout for strangers, since what they conclude from silence lasts (a first contact silent on
      * restfs_info is taken for a Mainline node, a table member silent twice is bad).
      *
-     * <p>With {@code backOff}, a retry waits twice as long as the send before it (Karn), as other calls do; without,
-     * as long as the first. A lookup's first timeout already frees the query's slot, and the retry only decides
-     * whether the peer is alive, which the lookup's result waits for: when silence more likely means a departed
-     * peer than a lost or late packet (peers are seen leaving), a departed candidate then holds the lookup for two
-     * timeouts instead of three. A live peer whose first answer was lost has one timeout, not two, to answer the
-     * retry, so under loss alone back-off is the better choice.
+     * <p>Its retries do not back off: each send waits one timeout, where other calls wait twice as long at each retry
+     * (Karn). A lookup's first timeout already frees the query's slot, and the retries only decide whether the peer
+     * is alive, which the lookup's result waits for, so a departed candidate holds the result for {@code attempts}
+     * timeouts instead of 1 + 2 + 4 ... Against lost packets a lookup sends more often rather than waiting longer
+     * (see {@code DhtConfig.lookupAttempts}): an answer that is late by more than a timeout is rare, a lost one is not.
      */
     public void callInLookup(InetSocketAddress to, NodeId expected, Function<TransactionId, KrpcQuery> query,
-                             int attempts, boolean backOff, RpcCallback callback) {
-        call(to, expected, query, attempts, true, backOff, callback);
+                             int attempts, RpcCallback callback) {
+        call(to, expected, query, attempts, true, callback);
     }
 
     private void call(InetSocketAddress to, NodeId expected, Function<TransactionId, KrpcQuery> query, int attempts,
-                      boolean lookup, boolean backOff, RpcCallback callback) {
+                      boolean lookup, RpcCallback callback) {
         if (closed) {
             callback.onTimeout();
             return;
@@ -229,9 +228,9 @@ public final class RpcEngine {
         }
         Pending p = messages != null
                 ? new Pending(tid, to, expected, q.method(), null, q, codec.encodedSize(q), Math.max(1, attempts), lookup,
-                        backOff, callback)
+                        callback)
                 : new Pending(tid, to, expected, q.method(), codec.encode(q), null, 0, Math.max(1, attempts), lookup,
-                        backOff, callback);
+                        callback);
         pending.put(tid, p);
         countSent(q.method());
         send(p);
@@ -348,7 +347,7 @@ public final class RpcEngine {
 
     private void send(Pending p) {
         long first = timeoutFor(p.to, p.lookup);
-        long timeout = Math.min(timeouts.maxMillis(), p.backOff ? first << p.attempt : first);
+        long timeout = Math.min(timeouts.maxMillis(), p.lookup ? first : first << p.attempt);
         p.sentAt = env.clock().nowMillis();
         queriesSent++;
         if (messages != null) {

@@ -28,9 +28,14 @@ final class MemoryCluster {
     SignatureVerifier verifier = SignatureVerifier.ED25519;
 
     MemoryCluster(long seed, DhtConfig config, long minLatency, long maxLatency) {
+        this(seed, config, minLatency, maxLatency, 0);
+    }
+
+    /** A cluster whose network drops each packet with probability {@code loss}. */
+    MemoryCluster(long seed, DhtConfig config, long minLatency, long maxLatency, double loss) {
         this.seeds = new SplittableRandom(seed);
         this.config = config;
-        this.network = new MemoryNetwork(time, seeds.split(), minLatency, maxLatency, 0);
+        this.network = new MemoryNetwork(time, seeds.split(), minLatency, maxLatency, loss);
     }
 
     /** A cluster whose packets take {@code latency} each (e.g. log-normal, with a long tail of slow ones). */
