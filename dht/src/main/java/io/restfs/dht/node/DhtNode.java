@@ -586,7 +586,9 @@ public final class DhtNode {
                 continue;
             }
             lost.addLast(l);
-            rpc.call(l.address(), l.id(), t -> new PingQuery(t, id), 1, new RpcCallback() {
+            // No expected id: its silence is no news (the contact is bad or gone already), so it counts neither as a
+            // failure nor as churn seen; whoever answers from that address is observed like any responder.
+            rpc.call(l.address(), null, t -> new PingQuery(t, id), 1, new RpcCallback() {
                 @Override
                 public void onResponse(KrpcResponse response, long rttMillis) {
                     lost.removeIf(x -> x.id().equals(l.id()));
