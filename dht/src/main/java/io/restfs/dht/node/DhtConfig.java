@@ -109,8 +109,8 @@ public record DhtConfig(int k, int alpha, RpcTimeouts timeouts, int lookupAttemp
     }
 
     public static DhtConfig defaults() {
-        return new DhtConfig(RoutingTable.DEFAULT_K, DEFAULT_ALPHA, RpcTimeouts.DEFAULT, DEFAULT_LOOKUP_ATTEMPTS, DEFAULT_QUERY_RATE,
-                DEFAULT_QUERY_BURST, DEFAULT_MAX_ITEMS, DEFAULT_MAX_ITEMS_PER_SOURCE, 100, 1000,
+        return new DhtConfig(RoutingTable.DEFAULT_K, DEFAULT_ALPHA, RpcTimeouts.DEFAULT, DEFAULT_LOOKUP_ATTEMPTS,
+                DEFAULT_QUERY_RATE, DEFAULT_QUERY_BURST, DEFAULT_MAX_ITEMS, DEFAULT_MAX_ITEMS_PER_SOURCE, 100, 1000,
                 DEFAULT_MAINTENANCE_MILLIS, DEFAULT_REPUBLISH_MILLIS, "", 0, "", false, DEFAULT_MAX_RTT_PEERS,
                 DEFAULT_MAX_PEER_INFOS, DEFAULT_MAX_RATE_LIMITED_SOURCES, DEFAULT_CONTACT_SAVE_MILLIS);
     }

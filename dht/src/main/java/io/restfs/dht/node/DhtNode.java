@@ -879,7 +879,8 @@ public final class DhtNode {
      */
     private void checkSilent(NodeId silent, long now) {
         table.get(silent)
-                .filter(c -> c.liveness() != Liveness.BAD && now - c.lastSeenMillis() >= SILENT_REPORT_MIN_SILENCE_MILLIS)
+                .filter(c -> c.liveness() != Liveness.BAD)
+                .filter(c -> now - c.lastSeenMillis() >= SILENT_REPORT_MIN_SILENCE_MILLIS)
                 .ifPresent(this::pingContact);
     }
 

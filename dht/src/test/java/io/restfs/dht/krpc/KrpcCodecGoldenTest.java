@@ -266,10 +266,12 @@ class KrpcCodecGoldenTest {
 
     @Test
     void decodesAndEncodesRestfsSilentReportAndRefusesOneWithoutTarget() {
-        String packet = "d1:ad2:id20:abcdefghij01234567896:target20:mnopqrstuvwxyz123456e1:q13:restfs_silent1:t2:aa1:y1:qe";
+        String packet = "d1:ad2:id20:abcdefghij01234567896:target20:mnopqrstuvwxyz123456e"
+                + "1:q13:restfs_silent1:t2:aa1:y1:qe";
         assertEquals(new RestfsSilentQuery(AA, ABC, MNO), decoded(packet));
         assertEncodesTo(packet, new RestfsSilentQuery(AA, ABC, MNO));
-        KrpcDecodeResult result = codec.decode(ascii("d1:ad2:id20:abcdefghij0123456789e1:q13:restfs_silent1:t2:aa1:y1:qe"));
+        KrpcDecodeResult result = codec.decode(
+                ascii("d1:ad2:id20:abcdefghij0123456789e1:q13:restfs_silent1:t2:aa1:y1:qe"));
         KrpcError reply = assertInstanceOf(KrpcDecodeResult.Malformed.class, result).reply().orElseThrow();
         assertEquals(KrpcError.PROTOCOL, reply.code());
     }
