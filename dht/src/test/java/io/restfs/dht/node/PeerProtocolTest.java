@@ -153,16 +153,13 @@ class PeerProtocolTest {
 
     @Test
     void aReportThatAContactIsSilentIsCheckedWithAPingOfOurOwn() {
-        DhtNode node = cluster.add();
         RawPeer contact = answeringPeer();
+        DhtNode node = nodeHolding(contact);
         NodeId contactId = contact.id;
-        cluster.await(node.ping(contact.transport.localAddress()), 10_000);
         RawPeer reporter = answeringPeer();
-        NodeId reporterId = reporter.id;
-        cluster.time.advance(30_000);
         long pings = pingsReceived(contact);
 
-        reporter.send(node.localAddress(), new RestfsSilentQuery(TransactionId.ofShort(1), reporterId, contactId));
+        report(reporter, node, 1, contactId);
         cluster.time.advance(1_000);
         assertEquals(KrpcResponse.of(TransactionId.ofShort(1), node.id()), reporter.received.get(0));
         assertEquals(pings + 1, pingsReceived(contact), "not taken on trust: checked with a ping");
@@ -170,10 +167,9 @@ class PeerProtocolTest {
                 "a live contact answers and stays");
 
         // Heard from a moment ago (the ping's answer): another report, forged or not, costs it nothing more.
-        reporter.send(node.localAddress(), new RestfsSilentQuery(TransactionId.ofShort(2), reporterId, contactId));
+        report(reporter, node, 2, contactId);
         // A report about a node we do not hold is answered and ignored.
-        reporter.send(node.localAddress(), new RestfsSilentQuery(TransactionId.ofShort(3), reporterId,
-                NodeId.random(cluster.seeds)));
+        report(reporter, node, 3, NodeId.random(cluster.seeds));
         cluster.time.advance(1_000);
         assertEquals(3, reporter.received.size(), "both answered");
         assertEquals(pings + 1, pingsReceived(contact), "no second ping within 5 s of its answer");
@@ -182,7 +178,7 @@ class PeerProtocolTest {
         cluster.network.setDown(contact.transport.localAddress(), true);
         cluster.time.advance(10_000);
         assertEquals(io.restfs.dht.routing.Liveness.GOOD, contact(node, contactId).orElseThrow().liveness());
-        reporter.send(node.localAddress(), new RestfsSilentQuery(TransactionId.ofShort(4), reporterId, contactId));
+        report(reporter, node, 4, contactId);
         cluster.time.advance(10_000);
         assertEquals(io.restfs.dht.routing.Liveness.BAD, contact(node, contactId).orElseThrow().liveness(),
                 "departed: the ping and its second chance unanswered, bad within 10 s of the report");
@@ -191,15 +187,12 @@ class PeerProtocolTest {
     @Test
     void aContactThatWentBadIsPingedAgainLaterAndBackOnceItAnswers() {
         // As when a network split heals: the contact was unreachable long enough to go bad, and sends nothing itself.
-        DhtNode node = cluster.add();
         RawPeer contact = answeringPeer();
+        DhtNode node = nodeHolding(contact);
         NodeId contactId = contact.id;
-        cluster.await(node.ping(contact.transport.localAddress()), 10_000);
         RawPeer reporter = answeringPeer();
-        NodeId reporterId = reporter.id;
-        cluster.time.advance(30_000);
         cluster.network.setDown(contact.transport.localAddress(), true);
-        reporter.send(node.localAddress(), new RestfsSilentQuery(TransactionId.ofShort(1), reporterId, contactId));
+        report(reporter, node, 1, contactId);
         cluster.time.advance(10_000);
         assertEquals(io.restfs.dht.routing.Liveness.BAD, contact(node, contactId).orElseThrow().liveness());
 
@@ -209,6 +202,19 @@ class PeerProtocolTest {
         assertTrue(pingsReceived(contact) > pings, "pinged again by a maintenance pass");
         assertEquals(io.restfs.dht.routing.Liveness.GOOD, contact(node, contactId).orElseThrow().liveness(),
                 "answered: good again");
+    }
+
+    /** A node that has heard {@code contact} answer a ping, half a minute ago. */
+    private DhtNode nodeHolding(RawPeer contact) {
+        DhtNode node = cluster.add();
+        cluster.await(node.ping(contact.transport.localAddress()), 10_000);
+        cluster.time.advance(30_000);
+        return node;
+    }
+
+    /** {@code reporter} tells {@code node} that {@code silent} did not answer it (transaction id {@code tid}). */
+    private static void report(RawPeer reporter, DhtNode node, int tid, NodeId silent) {
+        reporter.send(node.localAddress(), new RestfsSilentQuery(TransactionId.ofShort(tid), reporter.id, silent));
     }
 
     /** A peer that answers every query but restfs_info (a Mainline node as far as restfs is concerned). */

@@ -46,7 +46,8 @@ public final class SummaryText {
             b.append(String.format(Locale.ROOT, "%slookup time: median %d ms, p90 %d ms, p99 %d ms%n", prefix,
                     s.timeMillis.percentile(50), s.timeMillis.percentile(90), s.timeMillis.percentile(99)));
             b.append(String.format(Locale.ROOT,
-                    "%sper lookup: %.1f queries of its own, %.2f timed out; all traffic / lookups: %.1f messages, %.0f bytes%n",
+                    "%sper lookup: %.1f queries of its own, %.2f timed out; "
+                            + "all traffic / lookups: %.1f messages, %.0f bytes%n",
                     prefix, (double) s.queries / s.lookups, (double) s.lookupTimeouts / s.lookups,
                     (double) s.messages / s.lookups, (double) s.bytes / s.lookups));
         }
