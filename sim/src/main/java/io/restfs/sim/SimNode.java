@@ -34,10 +34,13 @@ import java.util.random.RandomGenerator;
 public final class SimNode {
     /** The shard-transfer port simulated nodes advertise (nothing listens: the simulator moves no shards yet). */
     static final int SHARD_PORT = 7000;
-    /** A node talks to a few hundred peers in a lookup-heavy hour (measured: ~160 RTT estimates at 1,000 nodes). */
-    private static final int SIM_MAX_RTT_PEERS = 300;
+    /**
+     * A node talks to a few hundred peers in a lookup-heavy hour (measured: ~160 RTT estimates at 1,000 nodes). The
+     * round-trip and rate tables hold a power of two (see FourWayTable).
+     */
+    private static final int SIM_MAX_RTT_PEERS = 256;
     private static final int SIM_MAX_PEER_INFOS = 300;
-    private static final int SIM_MAX_RATE_LIMITED_SOURCES = 300;
+    private static final int SIM_MAX_RATE_LIMITED_SOURCES = 256;
 
     private final DhtNode dht;
     private final NodeScheduler scheduler;

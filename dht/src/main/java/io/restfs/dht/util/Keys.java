@@ -1,8 +1,8 @@
 package io.restfs.dht.util;
 
 /**
- * What the node's open-addressing tables ({@link LruSlots}, {@code NodeIdMap}) share: turning an IP address into
- * two longs, and a keyed mix of longs into a probe position.
+ * What the node's hashed tables ({@link LruSlots}, {@link FourWayTable}, {@code NodeIdMap}) share: turning an IP
+ * address into two longs, and a mix of longs into a probe position or a fingerprint.
  */
 public final class Keys {
     /** IPv4 address a.b.c.d is keyed as ::ffff:a.b.c.d (RFC 4291, section 2.5.5.2). */
@@ -24,14 +24,18 @@ public final class Keys {
         return readLong(address, 8);
     }
 
-    /** MurmurHash3's 64-bit finalizer (bijective) over {@code h}, its high half as an int position. */
+    /** {@link #mix64}'s high half, as an int position. */
     public static int mix(long h) {
+        return (int) (mix64(h) >>> 32);
+    }
+
+    /** MurmurHash3's 64-bit finalizer over {@code h}: bijective, so distinct inputs give distinct outputs. */
+    public static long mix64(long h) {
         h ^= h >>> 33;
         h *= 0xFF51_AFD7_ED55_8CCDL;
         h ^= h >>> 33;
         h *= 0xC4CE_B9FE_1A85_EC53L;
-        h ^= h >>> 33;
-        return (int) (h >>> 32);
+        return h ^ (h >>> 33);
     }
 
     /** Up to 8 bytes from {@code at}, big-endian, left-aligned when fewer remain. */
