@@ -114,6 +114,8 @@ public final class Lookup {
     private Candidate[] candidates = new Candidate[INITIAL_CANDIDATES];
     private long[] keys = new long[INITIAL_CANDIDATES];
     private int count;
+    /** The sort keys of the contacts {@link #addAll} is adding. */
+    private long[] scratchKeys = new long[0];
     private final long startedAt;
     private int inFlight;
     private int queriesSent;
@@ -160,18 +162,37 @@ public final class Lookup {
 
     /** Starts from {@code seeds} (the routing table's closest, or bootstrap contacts). */
     public void start(List<NodeInfo> seeds) {
-        for (NodeInfo n : seeds) {
-            add(n, 0, null);
-        }
+        addAll(seeds, 0, null);
         step();
     }
 
-    private void add(NodeInfo n, int depth, NodeInfo namedBy) {
-        NodeId id = n.id();
-        if (id.equals(self)) {
-            return;
+    /**
+     * Adds contacts in two passes: the first only reads each one's id prefix, the second sorts them in. An answer's
+     * contacts are mostly far from cache (in the simulator, in the answering node's table), and the reads of the first
+     * pass do not depend on each other, so the processor overlaps their misses; between the second pass's reads, the
+     * binary search's unpredictable branches would make it wait for each one in turn.
+     */
+    private void addAll(List<NodeInfo> nodes, int depth, NodeInfo namedBy) {
+        int n = nodes.size();
+        if (scratchKeys.length < n) {
+            scratchKeys = new long[n];
         }
-        long key = id.prefix() ^ target.prefix();
+        long targetPrefix = target.prefix();
+        for (int i = 0; i < n; i++) {
+            scratchKeys[i] = nodes.get(i).id().prefix() ^ targetPrefix;
+        }
+        long selfKey = self.prefix() ^ targetPrefix;
+        for (int i = 0; i < n; i++) {
+            NodeInfo node = nodes.get(i);
+            long key = scratchKeys[i];
+            if (key != selfKey || !node.id().equals(self)) {
+                add(node, key, depth, namedBy);
+            }
+        }
+    }
+
+    private void add(NodeInfo n, long key, int depth, NodeInfo namedBy) {
+        NodeId id = n.id();
         int at = search(id, key);
         if (at >= 0) {
             candidates[at].namedAgainBy(namedBy);
@@ -331,12 +352,8 @@ public final class Lookup {
         c.response = response;
         if (!finished) {
             Candidate closestBefore = closestNotFailedCandidate();
-            for (NodeInfo n : response.nodes()) {
-                add(n, c.depth + 1, c.node);
-            }
-            for (NodeInfo n : response.nodes6()) {
-                add(n, c.depth + 1, c.node);
-            }
+            addAll(response.nodes(), c.depth + 1, c.node);
+            addAll(response.nodes6(), c.depth + 1, c.node);
             if (closestNotFailedCandidate() != closestBefore) {
                 answersWithoutProgress = 0;
             } else if (++answersWithoutProgress >= alpha) {
