@@ -209,7 +209,7 @@ class BittorrentDhtInteropTest {
     @Test
     void bittorrentDhtNodeWhoseFirstContactIsItsOwnQueryStaysAGoodRoutingPeer() throws Exception {
         // The JS node queries first, so it has answered nothing when restfs_info (which it drops) goes out; only
-        // the ping sent alongside may judge its liveness.
+        // the ping sent once restfs_info has gone unanswered may judge its liveness.
         DhtNode r = restfsNode();
         JsNode j = js.startNode();
         js.call(js.command("ping").put("node", j.index()).put("port", r.localAddress().getPort()));

@@ -97,10 +97,26 @@ class PeerProtocolTest {
         peer.send(node.localAddress(), new PingQuery(TransactionId.ofShort(1), mainlineId));
         cluster.time.advance(5_000);
         assertEquals(PeerKind.ROUTING_ONLY, contact(node, mainlineId).orElseThrow().kind());
+        assertEquals(1, pingsReceived(peer), "an error carries no id, so whether the peer lives there is asked by ping");
+        assertEquals(io.restfs.dht.routing.Liveness.GOOD, contact(node, mainlineId).orElseThrow().liveness());
         assertEquals(PeerKind.RESTFS, contact(node, other.id()).orElseThrow().kind());
         List<DataHolder> holders = cluster.await(node.closestDataHolders(mainlineId, 5), 30_000);
         assertEquals(List.of(other.id()), holders.stream().map(h -> h.node().id()).toList(),
                 "only the verified restfs peer may hold data");
+    }
+
+    @Test
+    void aNewContactThatAnswersRestfsInfoIsNotPingedToo() {
+        DhtNode node = cluster.add();
+        DhtNode other = cluster.add();
+        // Its first contact with node is a query of its own: node has never heard it answer when it asks for its info.
+        cluster.await(other.ping(node.localAddress()), 10_000);
+        cluster.time.advance(5_000);
+        Contact c = contact(node, other.id()).orElseThrow();
+        assertEquals(PeerKind.RESTFS, c.kind(), c.toString());
+        assertEquals(io.restfs.dht.routing.Liveness.GOOD, c.liveness(), "its signed info answered from its address");
+        assertEquals(0L, cluster.await(node.stats(), 1_000).rpc().sentByMethod().getOrDefault("ping", 0L),
+                "no ping to prove what the restfs_info answer proved");
     }
 
     @Test
