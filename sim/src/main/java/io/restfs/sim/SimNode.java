@@ -36,10 +36,9 @@ public final class SimNode {
     static final int SHARD_PORT = 7000;
     /**
      * A node talks to a few hundred peers in a lookup-heavy hour (measured: ~160 RTT estimates at 1,000 nodes). The
-     * round-trip and rate tables hold a power of two (see FourWayTable) at 16 bytes a peer; round trips get 512, which
-     * still takes less memory than the 300 the LRU tables held.
+     * rate table holds a power of two (see FourWayTable).
      */
-    private static final int SIM_MAX_RTT_PEERS = 512;
+    private static final int SIM_MAX_RTT_PEERS = 300;
     private static final int SIM_MAX_PEER_INFOS = 300;
     private static final int SIM_MAX_RATE_LIMITED_SOURCES = 256;
 

@@ -24,12 +24,12 @@ import io.restfs.dht.rpc.RpcTimeouts;
  * @param readOnly           BEP 43 read-only node: marks every query it sends with {@code "ro": 1} so that others
  *                           leave it out of their routing tables, and drops the queries it receives unanswered;
  *                           for short-lived clients that would otherwise linger in tables as dead entries
- * @param maxRttPeers        peers whose round-trip times are remembered (adaptive timeouts); a least recently used
- *                           one forgotten first (rounded down to a power of two of at least 4: see FourWayTable)
+ * @param maxRttPeers        peers whose round-trip times are remembered (adaptive timeouts); least recently used
+ *                           forgotten first
  * @param maxPeerInfos       verified restfs_info records kept; least recently used forgotten first (asked again
  *                           when needed)
  * @param maxRateLimitedSources source addresses whose query rate is tracked; a least recently seen one forgotten
- *                           first (rounded as maxRttPeers is)
+ *                           first (rounded down to a power of two of at least 4: see FourWayTable)
  * @param contactSaveMillis  least time between two saves of the routing table to the state store (the
  *                           maintenance pass saves when due; closing always saves)
  */

@@ -147,9 +147,9 @@ public final class RpcEngine {
     }
 
     /**
-     * As above, remembering the round-trip times of at most {@code maxRttPeers} peers (a least recently used one
-     * out), in a table that fingerprints addresses with {@code rttIndexKey}, a secret of the node's (peers choose
-     * their addresses; see {@link io.restfs.dht.util.FourWayTable}).
+     * As above, remembering the round-trip times of at most {@code maxRttPeers} peers (least recently used out), in
+     * a table whose index hashes addresses with {@code rttIndexKey}, a secret of the node's (peers choose their
+     * addresses; see {@link io.restfs.dht.util.LruSlots}).
      */
     public RpcEngine(Environment env, Transport transport, RpcTimeouts timeouts, Listener listener,
                      boolean readOnly, int maxRttPeers, long rttIndexKey) {

@@ -4,11 +4,11 @@ import java.util.Arrays;
 
 /**
  * A bounded map from keys of up to three longs to slot numbers, forgetting the least recently used key first; the
- * values live in the caller's own arrays, indexed by slot. It replaces an access-ordered {@code LinkedHashMap} of
- * per-peer state (the peer-info directory; rate-limit buckets and round-trip times, consulted for nearly every
- * message, now sit in a {@link FourWayTable}), mostly about a peer not heard from for a while: here that costs a
- * probe of one int array and a read of one run of longs instead of a chain of entry, key and value objects, and
- * nothing is allocated as peers come and go, so no short-lived garbage outlives a young collection.
+ * values live in the caller's own arrays, indexed by slot. It replaces access-ordered {@code LinkedHashMap}s of
+ * per-peer state (round-trip times, peer infos; rate-limit buckets now sit in a {@link FourWayTable}), which a node
+ * consults for nearly every message it handles, mostly about a peer it has not heard from for a while: here that
+ * costs a probe of one int array and a read of one run of longs instead of a chain of entry, key and value objects,
+ * and nothing is allocated as peers come and go, so no short-lived garbage outlives a young collection.
  *
  * <p>Recency follows {@code LinkedHashMap} in access order exactly: a key becomes the most recent when added or
  * {@linkplain #touch touched}, and adding to a full table first forgets the eldest, whose slot the new key takes.
