@@ -2,9 +2,10 @@ package io.restfs.dht.util;
 
 /**
  * A bounded map from keys of up to three longs to one long each, for per-peer state a node consults for nearly
- * every message it receives (rate-limit buckets), mostly about a peer it has not heard from for a while. Four-way set-associative: a key's fingerprint picks one set of four ways, kept most recently
- * used first; a new key takes the first way of its set and, when all four are taken, the set's least recently used
- * key is forgotten. Within a set that is exact LRU; across the table it approximates it.
+ * every message it receives (rate-limit buckets), mostly about a peer it has not heard from for a while. Four-way
+ * set-associative: a key's fingerprint picks one set of four ways, kept most recently used first; a new key takes
+ * the first way of its set and, when all four are taken, the set's least recently used key is forgotten. Within a
+ * set that is exact LRU; across the table it approximates it.
  *
  * <p>A look-up or an insertion reads and shifts one run of eight longs, the set's fingerprints and values
  * interleaved. {@link LruSlots}, which forgets in exact global LRU order, reads an index position, a key run, the

@@ -97,7 +97,7 @@ class PeerProtocolTest {
         peer.send(node.localAddress(), new PingQuery(TransactionId.ofShort(1), mainlineId));
         cluster.time.advance(5_000);
         assertEquals(PeerKind.ROUTING_ONLY, contact(node, mainlineId).orElseThrow().kind());
-        assertEquals(1, pingsReceived(peer), "an error carries no id, so whether the peer lives there is asked by ping");
+        assertEquals(1, pingsReceived(peer), "an error carries no id: whether the peer lives there is asked by ping");
         assertEquals(io.restfs.dht.routing.Liveness.GOOD, contact(node, mainlineId).orElseThrow().liveness());
         assertEquals(PeerKind.RESTFS, contact(node, other.id()).orElseThrow().kind());
         List<DataHolder> holders = cluster.await(node.closestDataHolders(mainlineId, 5), 30_000);
