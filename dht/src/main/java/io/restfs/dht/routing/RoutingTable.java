@@ -62,6 +62,10 @@ public final class RoutingTable {
         }
     }
 
+    /** What {@link #observe} returns most often; the observations hold nothing that changes. */
+    private static final Observation REFRESHED = new Observation.Refreshed();
+    private static final Observation CACHED_NOTHING_TO_PING = new Observation.Cached(Optional.empty());
+
     /** Entry liveness as of its failures and answers alone; GOOD further needs a recent lastSeen. */
     private static final byte MAY_BE_GOOD = 0;
     private static final byte QUESTIONABLE_ANYWAY = 1;
@@ -246,13 +250,14 @@ public final class RoutingTable {
             int index = bucketIndex(id);
             Bucket bucket = buckets.get(index);
             Entry existing = liveById.get(id);
-            if (existing != null && !existing.address.equals(address) && liveness(existing, now) == Liveness.BAD) {
+            boolean moved = existing != null && !sameAddress(existing.address, address);
+            if (moved && liveness(existing, now) == Liveness.BAD) {
                 // The old address stopped answering: a node that moved may take its slot again.
                 removeLive(bucket, existing);
                 existing = null;
             }
             if (existing != null) {
-                if (!existing.address.equals(address)) {
+                if (moved) {
                     // An id moving address is how a spoofer would hijack a slot (BEP 42's concern): keep the old.
                     return new Observation.Rejected("id " + id + " known at " + existing.address + ", not " + address);
                 }
@@ -262,7 +267,7 @@ public final class RoutingTable {
                 if (responded) {
                     bucket.lastChanged = now;
                 }
-                return new Observation.Refreshed();
+                return REFRESHED;
             }
             if (bucket.live.size() < k) {
                 Entry e = takeReplacement(bucket, id, address, now);
@@ -290,13 +295,14 @@ public final class RoutingTable {
                 if (bucket.replacements.size() >= k) {
                     removeReplacement(bucket, bucket.replacements.getFirst());
                 }
+                addReplacement(bucket, cached);
             } else {
-                removeReplacement(bucket, cached);
+                moveToNewest(bucket, cached);
             }
             touch(cached, responded, now);
-            addReplacement(bucket, cached);
             Entry questionable = firstWith(bucket, Liveness.QUESTIONABLE, now);
-            return new Observation.Cached(Optional.ofNullable(questionable).map(q -> snapshot(q, now)));
+            return questionable == null ? CACHED_NOTHING_TO_PING
+                    : new Observation.Cached(Optional.of(snapshot(questionable, now)));
         }
     }
 
@@ -640,14 +646,14 @@ public final class RoutingTable {
         Entry cached = cachedById.get(id);
         if (cached != null) {
             removeReplacement(bucket, cached);
-            if (cached.address.equals(address)) {
+            if (sameAddress(cached.address, address)) {
                 return cached;
             }
         }
         return new Entry(id, address, now);
     }
 
-    // Every change to a bucket's lists goes through these four, which keep the id indexes in step.
+    // Every change to who is in a bucket's lists goes through these four, which keep the id indexes in step.
 
     private void addLive(Bucket bucket, Entry e, boolean first) {
         if (first) {
@@ -671,6 +677,26 @@ public final class RoutingTable {
     private void removeReplacement(Bucket bucket, Entry e) {
         bucket.replacements.remove(e);
         cachedById.remove(e.id);
+    }
+
+    /**
+     * Makes {@code e}, already in the bucket's replacement cache, its newest entry. Only the order changes, so the id
+     * index is left alone (a remove and a put there cost more than the rest of observing a peer that is not a member,
+     * which is what most messages in a large network come from).
+     */
+    private static void moveToNewest(Bucket bucket, Entry e) {
+        if (bucket.replacements.peekLast() != e) {
+            bucket.replacements.remove(e);
+            bucket.replacements.addLast(e);
+        }
+    }
+
+    /**
+     * Address equality that first tries identity: a peer's messages usually arrive with the very address object its
+     * entry holds, and {@link InetSocketAddress#equals} would otherwise walk both addresses' holders.
+     */
+    private static boolean sameAddress(InetSocketAddress a, InetSocketAddress b) {
+        return a == b || a.equals(b);
     }
 
     private Entry newestReplacement(Bucket bucket) {
