@@ -399,6 +399,7 @@ public final class RoutingTable {
     private NodeInfo[] pickedInfos = new NodeInfo[0];
     private Entry[] group = new Entry[0];
     private long[] groupKeys = new long[0];
+    private long[] sortKeys = new long[0];
     private NodeInfo[] groupInfos = new NodeInfo[0];
 
     /** Puts the {@code n} closest members that are not bad into {@code picked[0..result)}, closest first. */
@@ -453,43 +454,56 @@ public final class RoutingTable {
     }
 
     /**
-     * Appends the closest of the group's {@code size} entries to {@code picked} until it holds {@code n}: an insertion
-     * into the sorted tail, bounded by the room left, by the XOR of the ids' first 64 bits (unsigned) and, in the
-     * rare tie, by the whole distance.
+     * Appends the closest of the group's {@code size} entries to {@code picked} until it holds {@code n}. Sorts one
+     * array of longs: each entry's sort key (the XOR of the ids' first 64 bits) with its low bits replaced by the
+     * entry's index in the group, flipped so that signed order is the keys' unsigned order. Entries whose keys agree
+     * above the index bits (in real networks almost never; in tests with made-up ids, often) are then put in order by
+     * their whole distance. Answering find_node is most of what a node does, and an insertion sort by comparator,
+     * moving three arrays, was a tenth of a small simulated network's time.
      */
     private int takeClosest(NodeId target, int size, int n, int found) {
-        int room = n - found;
-        int kept = 0;
-        for (int i = 0; i < size; i++) {
-            Entry e = group[i];
-            long key = groupKeys[i];
-            NodeInfo info = groupInfos[i];
-            int at = kept;
-            while (at > 0 && closer(target, key, e, groupKeys[at - 1], group[at - 1])) {
-                at--;
+        int take = Math.min(n - found, size);
+        if (take > 0) {
+            int indexBits = 32 - Integer.numberOfLeadingZeros(Math.max(1, size - 1));
+            long indexMask = (1L << indexBits) - 1;
+            if (sortKeys.length < size) {
+                sortKeys = new long[Math.max(size, sortKeys.length * 2)];
             }
-            if (at >= room) {
-                continue;
+            for (int i = 0; i < size; i++) {
+                sortKeys[i] = ((groupKeys[i] & ~indexMask) | i) ^ Long.MIN_VALUE;
             }
-            // Shift the kept tail right (dropping whatever falls past the room) and insert at `at`.
-            int end = Math.min(kept, room - 1);
-            for (int j = end; j > at; j--) {
-                group[j] = group[j - 1];
-                groupKeys[j] = groupKeys[j - 1];
-                groupInfos[j] = groupInfos[j - 1];
-            }
-            group[at] = e;
-            groupKeys[at] = key;
-            groupInfos[at] = info;
-            if (kept < room) {
-                kept++;
+            Arrays.sort(sortKeys, 0, size);
+            orderTies(target, size, indexMask);
+            for (int t = 0; t < take; t++) {
+                int i = (int) (sortKeys[t] & indexMask);
+                picked[found + t] = group[i];
+                pickedInfos[found + t] = groupInfos[i];
             }
         }
-        System.arraycopy(group, 0, picked, found, kept);
-        System.arraycopy(groupInfos, 0, pickedInfos, found, kept);
         Arrays.fill(group, 0, size, null);
         Arrays.fill(groupInfos, 0, size, null);
-        return found + kept;
+        return found + Math.max(take, 0);
+    }
+
+    /** Insertion-sorts each run of {@link #sortKeys} that agree above the index bits, by the whole distance. */
+    private void orderTies(NodeId target, int size, long indexMask) {
+        for (int j = 1; j < size; j++) {
+            long key = sortKeys[j];
+            int at = j;
+            while (at > 0 && ((sortKeys[at - 1] ^ key) & ~indexMask) == 0
+                    && closerEntry(target, key, sortKeys[at - 1], indexMask)) {
+                sortKeys[at] = sortKeys[at - 1];
+                at--;
+            }
+            sortKeys[at] = key;
+        }
+    }
+
+    /** Whether the group entry in {@code sortKeyA} is closer to {@code target} than the one in {@code sortKeyB}. */
+    private boolean closerEntry(NodeId target, long sortKeyA, long sortKeyB, long indexMask) {
+        int a = (int) (sortKeyA & indexMask);
+        int b = (int) (sortKeyB & indexMask);
+        return closer(target, groupKeys[a], group[a], groupKeys[b], group[b]);
     }
 
     private static boolean closer(NodeId target, long keyA, Entry a, long keyB, Entry b) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -173,6 +174,45 @@ class RoutingTableTest {
         }
         assertEquals(table.bucketCount(), hit.size(), "one target in each bucket's own range");
         assertTrue(table.refreshTargets(random).isEmpty(), "issuing a target resets the bucket's due time");
+    }
+
+    /**
+     * closest() against a sort of every member by whole distance, with ids made to tie: some share their first 64 bits
+     * (the sort key) with another member, some differ from one only in the key's low bits, which the selection
+     * borrows for its bookkeeping.
+     */
+    @Test
+    void closestIsTheTrueClosestEvenWhenIdPrefixesTie() {
+        RoutingTable table = new RoutingTable(SELF, 20, time);
+        SplittableRandom random = new SplittableRandom(7);
+        List<NodeId> seen = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            byte[] id = NodeId.random(random).toBytes();
+            if (!seen.isEmpty() && i % 3 != 0) {
+                byte[] other = seen.get(random.nextInt(seen.size())).toBytes();
+                // Either the whole first 8 bytes, or all of them but the last byte's low bits.
+                System.arraycopy(other, 0, id, 0, 8);
+                if (i % 3 == 2) {
+                    id[7] = (byte) ((other[7] & 0xF0) | random.nextInt(16));
+                }
+            }
+            NodeId nodeId = NodeId.of(id);
+            seen.add(nodeId);
+            table.observe(nodeId, nextAddress(), true);
+        }
+        List<Contact> members = table.contacts();
+        for (int t = 0; t < 60; t++) {
+            byte[] target = seen.get(random.nextInt(seen.size())).toBytes();
+            target[19] ^= (byte) (1 + random.nextInt(255)); // near a member and its ties, not one of them
+            NodeId to = NodeId.of(target);
+            for (int n : new int[] {1, 7, 20, 45}) {
+                List<NodeId> expected = members.stream().map(Contact::id).sorted(RoutingTable.byDistanceTo(to))
+                        .limit(n).toList();
+                String where = "target " + to + ", n " + n;
+                assertEquals(expected, table.closest(to, n).stream().map(Contact::id).toList(), where);
+                assertEquals(expected, table.closestNodes(to, n).stream().map(info -> info.id()).toList(), where);
+            }
+        }
     }
 
     @Test
