@@ -482,7 +482,7 @@ public final class RoutingTable {
         }
         Arrays.fill(group, 0, size, null);
         Arrays.fill(groupInfos, 0, size, null);
-        return found + Math.max(take, 0);
+        return found + take;
     }
 
     /** Insertion-sorts each run of {@link #sortKeys} that agree above the index bits, by the whole distance. */
@@ -695,8 +695,8 @@ public final class RoutingTable {
 
     /**
      * Makes {@code e}, already in the bucket's replacement cache, its newest entry. Only the order changes, so the id
-     * index is left alone (a remove and a put there cost more than the rest of observing a peer that is not a member,
-     * which is what most messages in a large network come from).
+     * index is left alone: taking the entry out of it and putting it back was a probe and a backward shift for nothing,
+     * on what most messages in a large network come from (peers that are not members: the far buckets are full).
      */
     private static void moveToNewest(Bucket bucket, Entry e) {
         if (bucket.replacements.peekLast() != e) {
@@ -706,8 +706,8 @@ public final class RoutingTable {
     }
 
     /**
-     * Address equality that first tries identity: a peer's messages usually arrive with the very address object its
-     * entry holds, and {@link InetSocketAddress#equals} would otherwise walk both addresses' holders.
+     * Address equality that first tries identity: in the simulator a peer's messages arrive with the very address
+     * object its entry holds, and {@link InetSocketAddress#equals} would otherwise walk both addresses' holders.
      */
     private static boolean sameAddress(InetSocketAddress a, InetSocketAddress b) {
         return a == b || a.equals(b);

@@ -203,7 +203,7 @@ class RoutingTableTest {
         List<Contact> members = table.contacts();
         for (int t = 0; t < 60; t++) {
             byte[] target = seen.get(random.nextInt(seen.size())).toBytes();
-            target[19] ^= (byte) (1 + random.nextInt(255)); // near a member and its ties, not one of them
+            target[19] ^= (byte) (1 + random.nextInt(255)); // next to a member, so the ties around it decide
             NodeId to = NodeId.of(target);
             for (int n : new int[] {1, 7, 20, 45}) {
                 List<NodeId> expected = members.stream().map(Contact::id).sorted(RoutingTable.byDistanceTo(to))
