@@ -62,10 +62,6 @@ public final class RoutingTable {
         }
     }
 
-    /** What {@link #observe} returns most often; the observations hold nothing that changes. */
-    private static final Observation REFRESHED = new Observation.Refreshed();
-    private static final Observation CACHED_NOTHING_TO_PING = new Observation.Cached(Optional.empty());
-
     /** Entry liveness as of its failures and answers alone; GOOD further needs a recent lastSeen. */
     private static final byte MAY_BE_GOOD = 0;
     private static final byte QUESTIONABLE_ANYWAY = 1;
@@ -250,14 +246,13 @@ public final class RoutingTable {
             int index = bucketIndex(id);
             Bucket bucket = buckets.get(index);
             Entry existing = liveById.get(id);
-            boolean moved = existing != null && !sameAddress(existing.address, address);
-            if (moved && liveness(existing, now) == Liveness.BAD) {
+            if (existing != null && !existing.address.equals(address) && liveness(existing, now) == Liveness.BAD) {
                 // The old address stopped answering: a node that moved may take its slot again.
                 removeLive(bucket, existing);
                 existing = null;
             }
             if (existing != null) {
-                if (moved) {
+                if (!existing.address.equals(address)) {
                     // An id moving address is how a spoofer would hijack a slot (BEP 42's concern): keep the old.
                     return new Observation.Rejected("id " + id + " known at " + existing.address + ", not " + address);
                 }
@@ -267,7 +262,7 @@ public final class RoutingTable {
                 if (responded) {
                     bucket.lastChanged = now;
                 }
-                return REFRESHED;
+                return new Observation.Refreshed();
             }
             if (bucket.live.size() < k) {
                 Entry e = takeReplacement(bucket, id, address, now);
@@ -295,14 +290,13 @@ public final class RoutingTable {
                 if (bucket.replacements.size() >= k) {
                     removeReplacement(bucket, bucket.replacements.getFirst());
                 }
-                addReplacement(bucket, cached);
             } else {
-                moveToNewest(bucket, cached);
+                removeReplacement(bucket, cached);
             }
             touch(cached, responded, now);
+            addReplacement(bucket, cached);
             Entry questionable = firstWith(bucket, Liveness.QUESTIONABLE, now);
-            return questionable == null ? CACHED_NOTHING_TO_PING
-                    : new Observation.Cached(Optional.of(snapshot(questionable, now)));
+            return new Observation.Cached(Optional.ofNullable(questionable).map(q -> snapshot(q, now)));
         }
     }
 
@@ -399,7 +393,6 @@ public final class RoutingTable {
     private NodeInfo[] pickedInfos = new NodeInfo[0];
     private Entry[] group = new Entry[0];
     private long[] groupKeys = new long[0];
-    private long[] sortKeys = new long[0];
     private NodeInfo[] groupInfos = new NodeInfo[0];
 
     /** Puts the {@code n} closest members that are not bad into {@code picked[0..result)}, closest first. */
@@ -454,56 +447,43 @@ public final class RoutingTable {
     }
 
     /**
-     * Appends the closest of the group's {@code size} entries to {@code picked} until it holds {@code n}. Sorts one
-     * array of longs: each entry's sort key (the XOR of the ids' first 64 bits) with its low bits replaced by the
-     * entry's index in the group, flipped so that signed order is the keys' unsigned order. Entries whose keys agree
-     * above the index bits (in real networks almost never; in tests with made-up ids, often) are then put in order by
-     * their whole distance. Answering find_node is most of what a node does, and an insertion sort by comparator,
-     * moving three arrays, was a tenth of a small simulated network's time.
+     * Appends the closest of the group's {@code size} entries to {@code picked} until it holds {@code n}: an insertion
+     * into the sorted tail, bounded by the room left, by the XOR of the ids' first 64 bits (unsigned) and, in the
+     * rare tie, by the whole distance.
      */
     private int takeClosest(NodeId target, int size, int n, int found) {
-        int take = Math.min(n - found, size);
-        if (take > 0) {
-            int indexBits = 32 - Integer.numberOfLeadingZeros(Math.max(1, size - 1));
-            long indexMask = (1L << indexBits) - 1;
-            if (sortKeys.length < size) {
-                sortKeys = new long[Math.max(size, sortKeys.length * 2)];
-            }
-            for (int i = 0; i < size; i++) {
-                sortKeys[i] = ((groupKeys[i] & ~indexMask) | i) ^ Long.MIN_VALUE;
-            }
-            Arrays.sort(sortKeys, 0, size);
-            orderTies(target, size, indexMask);
-            for (int t = 0; t < take; t++) {
-                int i = (int) (sortKeys[t] & indexMask);
-                picked[found + t] = group[i];
-                pickedInfos[found + t] = groupInfos[i];
-            }
-        }
-        Arrays.fill(group, 0, size, null);
-        Arrays.fill(groupInfos, 0, size, null);
-        return found + take;
-    }
-
-    /** Insertion-sorts each run of {@link #sortKeys} that agree above the index bits, by the whole distance. */
-    private void orderTies(NodeId target, int size, long indexMask) {
-        for (int j = 1; j < size; j++) {
-            long key = sortKeys[j];
-            int at = j;
-            while (at > 0 && ((sortKeys[at - 1] ^ key) & ~indexMask) == 0
-                    && closerEntry(target, key, sortKeys[at - 1], indexMask)) {
-                sortKeys[at] = sortKeys[at - 1];
+        int room = n - found;
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            Entry e = group[i];
+            long key = groupKeys[i];
+            NodeInfo info = groupInfos[i];
+            int at = kept;
+            while (at > 0 && closer(target, key, e, groupKeys[at - 1], group[at - 1])) {
                 at--;
             }
-            sortKeys[at] = key;
+            if (at >= room) {
+                continue;
+            }
+            // Shift the kept tail right (dropping whatever falls past the room) and insert at `at`.
+            int end = Math.min(kept, room - 1);
+            for (int j = end; j > at; j--) {
+                group[j] = group[j - 1];
+                groupKeys[j] = groupKeys[j - 1];
+                groupInfos[j] = groupInfos[j - 1];
+            }
+            group[at] = e;
+            groupKeys[at] = key;
+            groupInfos[at] = info;
+            if (kept < room) {
+                kept++;
+            }
         }
-    }
-
-    /** Whether the group entry in {@code sortKeyA} is closer to {@code target} than the one in {@code sortKeyB}. */
-    private boolean closerEntry(NodeId target, long sortKeyA, long sortKeyB, long indexMask) {
-        int a = (int) (sortKeyA & indexMask);
-        int b = (int) (sortKeyB & indexMask);
-        return closer(target, groupKeys[a], group[a], groupKeys[b], group[b]);
+        System.arraycopy(group, 0, picked, found, kept);
+        System.arraycopy(groupInfos, 0, pickedInfos, found, kept);
+        Arrays.fill(group, 0, size, null);
+        Arrays.fill(groupInfos, 0, size, null);
+        return found + kept;
     }
 
     private static boolean closer(NodeId target, long keyA, Entry a, long keyB, Entry b) {
@@ -660,14 +640,14 @@ public final class RoutingTable {
         Entry cached = cachedById.get(id);
         if (cached != null) {
             removeReplacement(bucket, cached);
-            if (sameAddress(cached.address, address)) {
+            if (cached.address.equals(address)) {
                 return cached;
             }
         }
         return new Entry(id, address, now);
     }
 
-    // Every change to who is in a bucket's lists goes through these four, which keep the id indexes in step.
+    // Every change to a bucket's lists goes through these four, which keep the id indexes in step.
 
     private void addLive(Bucket bucket, Entry e, boolean first) {
         if (first) {
@@ -691,26 +671,6 @@ public final class RoutingTable {
     private void removeReplacement(Bucket bucket, Entry e) {
         bucket.replacements.remove(e);
         cachedById.remove(e.id);
-    }
-
-    /**
-     * Makes {@code e}, already in the bucket's replacement cache, its newest entry. Only the order changes, so the id
-     * index is left alone: taking the entry out of it and putting it back was a probe and a backward shift for nothing,
-     * on what most messages in a large network come from (peers that are not members: the far buckets are full).
-     */
-    private static void moveToNewest(Bucket bucket, Entry e) {
-        if (bucket.replacements.peekLast() != e) {
-            bucket.replacements.remove(e);
-            bucket.replacements.addLast(e);
-        }
-    }
-
-    /**
-     * Address equality that first tries identity: in the simulator a peer's messages arrive with the very address
-     * object its entry holds, and {@link InetSocketAddress#equals} would otherwise walk both addresses' holders.
-     */
-    private static boolean sameAddress(InetSocketAddress a, InetSocketAddress b) {
-        return a == b || a.equals(b);
     }
 
     private Entry newestReplacement(Bucket bucket) {
