@@ -170,8 +170,10 @@ public final class DhtNode {
     private long ownInfoSignedAt;
     private long contactsSavedAt;
     private Cancellable maintenance;
-    /** The contacts of the last bootstrap call, tried again while the routing table is empty. */
+    /** The contacts of the last bootstrap call, tried again until a bootstrap round has {@link #joined}. */
     private List<InetSocketAddress> bootstrapContacts = List.of();
+    /** Whether a bootstrap round's lookup of our own id has reached a node that answered it. */
+    private boolean joined;
     private Cancellable bootstrapRetry;
     private long bootstrapRetryDelay = BOOTSTRAP_RETRY_FIRST_MILLIS;
     private long bootstrapRetries;
@@ -306,29 +308,37 @@ public final class DhtNode {
     }
 
     /**
-     * Pings every address, then looks up our own id to fill the routing table; completes with the table size,
-     * or fails when no address answered and the table is still empty. In that case the node keeps trying the same
-     * addresses in the background, backing off from {@link #BOOTSTRAP_RETRY_FIRST_MILLIS} to
-     * {@link #BOOTSTRAP_RETRY_MAX_MILLIS}, for as long as its table stays empty (until {@link #close()}).
+     * Pings every address, then looks up our own id to fill the routing table; completes with the table size. Fails
+     * when that lookup reached no node that answered it: no address answered the ping, or each one that did left
+     * before the lookup's find_node (a node that counted the answered ping as a join held that one dead contact, and
+     * no node near it ever heard of it). The node then keeps trying the same addresses in the background, backing off
+     * from {@link #BOOTSTRAP_RETRY_FIRST_MILLIS} to {@link #BOOTSTRAP_RETRY_MAX_MILLIS}, until a round succeeds (or
+     * until {@link #close()}); a later bootstrap call with other addresses replaces them.
      */
     public CompletableFuture<Integer> bootstrap(List<InetSocketAddress> addresses) {
         List<InetSocketAddress> contacts = List.copyOf(addresses);
         return onLogic(() -> {
             bootstrapContacts = contacts;
             bootstrapRetryDelay = BOOTSTRAP_RETRY_FIRST_MILLIS;
-            return bootstrapNow(contacts).thenApply(size -> {
-                if (size == 0) {
+            return bootstrapNow(contacts).thenApply(round -> {
+                if (!round.joined()) {
                     scheduleBootstrapRetry();
-                    throw new CompletionException(new IllegalStateException(
-                            "bootstrap failed: none of " + contacts + " answered"));
+                    throw new CompletionException(new IllegalStateException(round.pingsAnswered() == 0
+                            ? "bootstrap failed: none of " + contacts + " answered"
+                            : "bootstrap failed: the lookup of our own id reached no node that answered it ("
+                                    + round.pingsAnswered() + " of " + contacts + " answered the ping, then left?)"));
                 }
-                return size;
+                return table.size();
             });
         });
     }
 
-    /** One bootstrap round: pings, then a lookup of our own id; completes with the table size. */
-    private CompletableFuture<Integer> bootstrapNow(List<InetSocketAddress> addresses) {
+    /** What one bootstrap round achieved. */
+    private record BootstrapRound(int pingsAnswered, boolean joined) {
+    }
+
+    /** One bootstrap round: pings, then a lookup of our own id. */
+    private CompletableFuture<BootstrapRound> bootstrapNow(List<InetSocketAddress> addresses) {
         List<CompletableFuture<NodeId>> pings = new ArrayList<>();
         for (InetSocketAddress a : addresses) {
             pings.add(rpc.call(a, null, t -> new PingQuery(t, id)).thenApply(KrpcResponse::responder));
@@ -337,31 +347,34 @@ public final class DhtNode {
                         .toArray(CompletableFuture[]::new))
                 .thenCompose(v -> lookupNow(id))
                 .thenApply(r -> {
-                    if (table.size() > 0) {
+                    int answered = (int) pings.stream().filter(p -> !p.isCompletedExceptionally()).count();
+                    boolean reached = !r.closest().isEmpty();
+                    if (reached) {
+                        joined = true;
                         log.info("dht node {} bootstrapped: {} contacts in {} buckets", id, table.size(),
                                 table.bucketCount());
                     }
-                    return table.size();
+                    return new BootstrapRound(answered, reached);
                 });
     }
 
-    /** Schedules the next bootstrap retry unless one is pending, the table has members or there is nobody to ask. */
+    /** Schedules the next bootstrap retry unless one is pending, a round has joined or there is nobody to ask. */
     private void scheduleBootstrapRetry() {
-        if (closed || bootstrapRetry != null || table.size() > 0 || bootstrapContacts.isEmpty()) {
+        if (closed || bootstrapRetry != null || joined || bootstrapContacts.isEmpty()) {
             return;
         }
         long delay = bootstrapRetryDelay;
         bootstrapRetryDelay = Math.min(BOOTSTRAP_RETRY_MAX_MILLIS, delay * 2);
         bootstrapRetry = env.scheduler().schedule(delay, () -> {
             bootstrapRetry = null;
-            if (closed || table.size() > 0) {
+            if (closed || joined) {
                 return;
             }
             bootstrapRetries++;
-            log.info("dht node {}: routing table empty, bootstrap retry {} through {}", id, bootstrapRetries,
-                    bootstrapContacts);
-            bootstrapNow(bootstrapContacts).whenComplete((size, e) -> {
-                if (size == null || size == 0) {
+            log.info("dht node {}: not joined yet ({} contacts), bootstrap retry {} through {}", id, table.size(),
+                    bootstrapRetries, bootstrapContacts);
+            bootstrapNow(bootstrapContacts).whenComplete((round, e) -> {
+                if (round == null || !round.joined()) {
                     scheduleBootstrapRetry();
                 } else {
                     bootstrapRetryDelay = BOOTSTRAP_RETRY_FIRST_MILLIS;

@@ -1,5 +1,10 @@
 package io.restfs.dht.node;
 
+import io.restfs.dht.id.NodeId;
+import io.restfs.dht.krpc.FindNodeQuery;
+import io.restfs.dht.krpc.KrpcResponse;
+import io.restfs.dht.krpc.NodeInfo;
+import io.restfs.dht.krpc.PingQuery;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -22,6 +27,41 @@ class BootstrapRetryTest {
         assertEquals(0, cluster.await(late.contacts(), 1_000).size(), "alone after the failed bootstrap");
 
         cluster.network.setDown(contact, false);
+        cluster.time.advance(10 * 60_000);
+        int size = cluster.await(late.contacts(), 1_000).size();
+        assertTrue(size > 10, "joined through the retried bootstrap: " + size + " contacts");
+    }
+
+    /**
+     * The contact answers the ping and is gone before the lookup of our own id asks it anything (a node that crashed
+     * in between; in a simulated 10,000-node network with sessions of median 1 hour, such a joiner counted the ping
+     * as a join, held one dead contact, and went on serving as other joiners' contact, each of which joined no better).
+     * That is a failed bootstrap, retried until the contact (here, back) answers the lookup.
+     */
+    @Test
+    void aContactThatLeavesBetweenPingAndLookupFailsTheBootstrap() {
+        MemoryCluster cluster = new MemoryCluster(23, DhtConfig.defaults(), 5, 20);
+        cluster.grow(30);
+        boolean[] back = {false};
+        NodeId contactId = NodeId.random(cluster.seeds);
+        List<NodeInfo> members = cluster.nodes.stream().map(n -> new NodeInfo(n.id(), n.localAddress())).toList();
+        RawPeer contact = new RawPeer(contactId, cluster.network.attach(cluster.network.nextAddress()), q -> {
+            if (q instanceof PingQuery) {
+                return KrpcResponse.of(q.transactionId(), contactId);
+            }
+            if (back[0] && q instanceof FindNodeQuery) {
+                return KrpcResponse.builder(q.transactionId(), contactId).nodes(members.subList(0, 8)).build();
+            }
+            return null;
+        });
+        DhtNode late = cluster.add();
+        CompletionException failed = assertThrows(CompletionException.class,
+                () -> cluster.await(late.bootstrap(List.of(contact.transport.localAddress())), 60_000));
+        assertTrue(failed.getCause().getMessage().contains("answered the ping"), failed.getCause().getMessage());
+        assertTrue(contact.queries.stream().anyMatch(q -> q instanceof FindNodeQuery), "the lookup asked the contact");
+        assertTrue(cluster.await(late.contacts(), 1_000).size() <= 1, "no node but the contact heard of it");
+
+        back[0] = true;
         cluster.time.advance(10 * 60_000);
         int size = cluster.await(late.contacts(), 1_000).size();
         assertTrue(size > 10, "joined through the retried bootstrap: " + size + " contacts");
