@@ -310,8 +310,8 @@ public final class DhtNode {
     /**
      * Pings every address, then looks up our own id to fill the routing table; completes with the table size. Fails
      * when that lookup reached no node that answered it: no address answered the ping, or each one that did left
-     * before the lookup's find_node (a node that counted the answered ping as a join held that one dead contact, and
-     * no node near it ever heard of it). The node then keeps trying the same addresses in the background, backing off
+     * before the lookup's find_node (counting the answered ping as a join left a node with that one dead contact,
+     * unknown to every node near it). The node then keeps trying the same addresses in the background, backing off
      * from {@link #BOOTSTRAP_RETRY_FIRST_MILLIS} to {@link #BOOTSTRAP_RETRY_MAX_MILLIS}, until a round succeeds (or
      * until {@link #close()}); a later bootstrap call with other addresses replaces them.
      */
@@ -326,7 +326,8 @@ public final class DhtNode {
                     throw new CompletionException(new IllegalStateException(round.pingsAnswered() == 0
                             ? "bootstrap failed: none of " + contacts + " answered"
                             : "bootstrap failed: the lookup of our own id reached no node that answered it ("
-                                    + round.pingsAnswered() + " of " + contacts + " answered the ping, then left?)"));
+                                    + round.pingsAnswered() + " of " + contacts
+                                    + " answered the ping, not the lookup)"));
                 }
                 return table.size();
             });
