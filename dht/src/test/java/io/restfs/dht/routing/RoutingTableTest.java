@@ -2,6 +2,7 @@ package io.restfs.dht.routing;
 
 import io.restfs.dht.env.VirtualTime;
 import io.restfs.dht.id.NodeId;
+import io.restfs.dht.krpc.NodeInfo;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -178,8 +179,8 @@ class RoutingTableTest {
 
     /**
      * closest() against a sort of every member by whole distance, with ids made to tie: some share their first 64 bits
-     * (the sort key) with another member, some differ from one only in the key's low bits, which the selection
-     * borrows for its bookkeeping.
+     * (the selection's sort key) with another member, some differ from one only in the key's low bits (where a
+     * selection that packed bookkeeping into the key would confuse them).
      */
     @Test
     void closestIsTheTrueClosestEvenWhenIdPrefixesTie() {
@@ -210,7 +211,7 @@ class RoutingTableTest {
                         .limit(n).toList();
                 String where = "target " + to + ", n " + n;
                 assertEquals(expected, table.closest(to, n).stream().map(Contact::id).toList(), where);
-                assertEquals(expected, table.closestNodes(to, n).stream().map(info -> info.id()).toList(), where);
+                assertEquals(expected, table.closestNodes(to, n).stream().map(NodeInfo::id).toList(), where);
             }
         }
     }
